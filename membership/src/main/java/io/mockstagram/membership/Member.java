@@ -6,11 +6,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -42,6 +44,7 @@ public final class Member implements AutoCloseable {
     // Written on the loop thread only; volatile so that any thread may read them.
     private volatile Assignment assignment;
     private volatile long fenceAtNanos;
+    private volatile Instant assignedAt = Instant.now();
 
     // Confined to the loop thread.
     private long highestEpochSeen;
@@ -63,6 +66,9 @@ public final class Member implements AutoCloseable {
             return thread;
         });
         this.loop.setRemoveOnCancelPolicy(true);
+        // A record's first equals() bootstraps method handles, some 15 ms: pay for it now
+        // rather than on the way to ACTIVE.
+        assignment.equals(assignment.withState(MemberState.FENCED));
     }
 
     public MemberConfig config() {
@@ -81,7 +87,7 @@ public final class Member implements AutoCloseable {
 
     /** Starts joining in the background. */
     public Member start() {
-        loop.execute(this::join);
+        onLoop(this::join);
         return this;
     }
 
@@ -94,21 +100,53 @@ public final class Member implements AutoCloseable {
     public Assignment assignment() {
         Assignment current = assignment;
         if (current.isActive() && lapsed()) {
-            loop.execute(this::fenceIfLapsed);
+            onLoop(this::fenceIfLapsed);
             return current.withState(MemberState.FENCED);
         }
         return current;
     }
 
+    /** Wall-clock time of the last change to the assignment, for reports; fencing never uses it. */
+    public Instant assignedAt() {
+        return assignedAt;
+    }
+
     /** Asks Redis for the current assignment now, renewing the lease on the way. */
     public void refresh() {
-        loop.execute(this::refreshNow);
+        onLoop(this::refreshNow);
     }
 
     /** A hint that the membership reached {@code epoch}: refreshes unless already there. */
     public void refreshIfBehind(long epoch) {
-        loop.execute(() -> {
+        onLoop(() -> {
             if (epoch > assignment.epoch()) {
+                refreshNow();
+            }
+        });
+    }
+
+    /**
+     * Follows a change Redis announced. A member that holds the previous epoch applies it
+     * directly (a notice comes from the very script that made the change); one that missed
+     * a change, or is itself the member removed, asks Redis instead.
+     */
+    public void follow(ChangeNotice notice) {
+        onLoop(() -> {
+            Assignment current = assignment;
+            if (stopped || notice.epoch() <= current.epoch()) {
+                return;
+            }
+            boolean inStep = notice.epoch() == current.epoch() + 1 && current.state() != MemberState.JOINING;
+            if (!inStep || notice.name().equals(config.name())) {
+                refreshNow();
+                return;
+            }
+            boolean movedHere = notice.move().filter(move -> move.name().equals(config.name())).isPresent();
+            int number = movedHere ? notice.move().get().to() : current.serverNumber();
+            highestEpochSeen = Math.max(highestEpochSeen, notice.epoch());
+            transition(new Assignment(config.name(), current.state(), number, notice.total(), notice.epoch()));
+            if (movedHere) {
+                // Renewing acknowledges the new number, which lets waiting newcomers join.
                 refreshNow();
             }
         });
@@ -117,17 +155,21 @@ public final class Member implements AutoCloseable {
     /** Stops acting and leaves at once, without waiting for the lease to run out. */
     public CompletionStage<StoreReply> leave() {
         var left = new CompletableFuture<StoreReply>();
-        loop.execute(() -> {
+        onLoop(() -> {
             stopAttempts();
-            transition(assignment.withState(MemberState.LEAVING));
-            store.leave(config.name(), incarnation, highestEpochSeen).whenComplete((reply, failure) -> {
+            // Stop acting, then leave, and only then tell listeners: survivors wait on the leave.
+            Assignment leaving = assignment.withState(MemberState.LEAVING);
+            Assignment previous = swap(leaving);
+            CompletionStage<StoreReply> reply = store.leave(config.name(), incarnation, highestEpochSeen);
+            announce(previous, leaving);
+            reply.whenComplete((answer, failure) -> {
                 if (failure != null) {
                     log.warn("leave failed; the nurse will evict {} when its lease runs out", config.name(), failure);
                     left.completeExceptionally(failure);
                 } else {
                     log.atInfo().setMessage("left").addKeyValue("member", config.name())
-                            .addKeyValue("total", reply.total()).addKeyValue("epoch", reply.epoch()).log();
-                    left.complete(reply);
+                            .addKeyValue("total", answer.total()).addKeyValue("epoch", answer.epoch()).log();
+                    left.complete(answer);
                 }
             });
         });
@@ -245,14 +287,19 @@ public final class Member implements AutoCloseable {
         highestEpochSeen = Math.max(highestEpochSeen, reply.epoch());
         fenceAtNanos = sentAt + config.fenceAfter().toNanos();
         long now = System.nanoTime();
+        // A notice may already have brought a newer epoch than this reply.
+        Assignment current = assignment;
+        boolean newer = current.state() == MemberState.JOINING || reply.epoch() >= current.epoch();
+        int number = newer ? reply.number() : current.serverNumber();
+        int total = newer ? reply.total() : current.total();
+        long epoch = newer ? reply.epoch() : current.epoch();
         if (lapsed()) {
             // The reply took longer than the fencing margin; the lease may already be short.
-            transition(new Assignment(config.name(), MemberState.FENCED, reply.number(), reply.total(), reply.epoch()));
+            transition(new Assignment(config.name(), MemberState.FENCED, number, total, epoch));
             renew();
             return;
         }
-        transition(new Assignment(config.name(), MemberState.ACTIVE, reply.number(), reply.total(), reply.epoch()));
-        firstActive.complete(assignment);
+        transition(new Assignment(config.name(), MemberState.ACTIVE, number, total, epoch));
         schedule(this::renew, Duration.ofNanos(Math.max(0, sentAt + config.heartbeat().toNanos() - now)));
         if (fenceCheck != null) {
             fenceCheck.cancel(false);
@@ -276,12 +323,33 @@ public final class Member implements AutoCloseable {
 
     // ---- plumbing
 
-    private void transition(Assignment next) {
-        Assignment previous = assignment;
-        if (next.equals(previous)) {
-            return;
+    /** Runs on the member's thread; a closed member ignores requests. */
+    private void onLoop(Runnable task) {
+        try {
+            loop.execute(task);
+        } catch (RejectedExecutionException closed) {
+            log.debug("member {} is closed; ignoring a request", config.name());
         }
+    }
+
+    private void transition(Assignment next) {
+        if (!next.equals(assignment)) {
+            announce(swap(next), next);
+        }
+    }
+
+    /** Makes {@code next} what everyone sees, returning what it replaces. */
+    private Assignment swap(Assignment next) {
+        Assignment previous = assignment;
         assignment = next;
+        assignedAt = Instant.now();
+        return previous;
+    }
+
+    private void announce(Assignment previous, Assignment next) {
+        if (next.isActive()) {
+            firstActive.complete(next);
+        }
         if (previous.state() != next.state()) {
             log.atInfo().setMessage("state changed").addKeyValue("member", config.name())
                     .addKeyValue("from", previous.state()).addKeyValue("to", next.state())

@@ -2,6 +2,7 @@ package io.mockstagram.membership;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
  * How one member takes part.
@@ -16,12 +17,15 @@ public record MemberConfig(MembershipKeys keys, String name, Duration lease, Dur
     public static final Duration DEFAULT_LEASE = Duration.ofMillis(3000);
     public static final Duration DEFAULT_HEARTBEAT = Duration.ofMillis(1000);
 
+    /** Names travel in space-separated change notices. */
+    private static final Pattern VALID_NAME = Pattern.compile("\\S{1,200}");
+
     public MemberConfig {
         Objects.requireNonNull(keys, "keys");
         Objects.requireNonNull(lease, "lease");
         Objects.requireNonNull(heartbeat, "heartbeat");
-        if (name == null || name.isBlank()) {
-            throw new IllegalArgumentException("a member needs a non-blank name");
+        if (name == null || !VALID_NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("a member name is 1-200 characters without spaces, was '" + name + "'");
         }
         if (heartbeat.isNegative() || heartbeat.isZero()) {
             throw new IllegalArgumentException("heartbeat must be positive, was " + heartbeat.toMillis() + " ms");

@@ -57,6 +57,11 @@ public record MembershipKeys(String namespace) {
         return namespace + ":CHANGES";
     }
 
+    /** Pub/sub channel: the epoch of every change, published by the script that made it. */
+    public String changedChannel() {
+        return namespace + ":CHANGED";
+    }
+
     /** String with a TTL: the id of the nurse that may act. */
     public String leader() {
         return namespace + ":NURSE";

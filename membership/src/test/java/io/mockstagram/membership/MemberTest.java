@@ -95,6 +95,30 @@ class MemberTest {
     }
 
     @Test
+    void watchedMembersFollowAChangeWithoutWaitingForTheirHeartbeat() {
+        var slow = Duration.ofSeconds(20);
+        var store = redis.store();
+        var first = new Member(store, new MemberConfig(redis.keys(), "a", slow.multipliedBy(3), slow));
+        var second = new Member(store, new MemberConfig(redis.keys(), "b", slow.multipliedBy(3), slow));
+        members.add(first);
+        members.add(second);
+        RedisClient client = RedisClient.create(System.getenv().getOrDefault("REDIS_URL", "redis://127.0.0.1:6379"));
+        try (var watcher = new ChangeWatcher(client.connectPubSub(), redis.keys())) {
+            watcher.watch(first).watch(second);
+            first.start().firstActive().toCompletableFuture().join();
+            second.start().firstActive().toCompletableFuture().join();
+
+            await().atMost(Duration.ofSeconds(2)).until(() -> first.assignment().total() == 2);
+
+            first.leave().toCompletableFuture().join();
+            await().atMost(Duration.ofSeconds(2)).until(() -> second.assignment().serverNumber() == 1
+                    && second.assignment().total() == 1);
+        } finally {
+            client.shutdown();
+        }
+    }
+
+    @Test
     void anEvictedMemberRejoinsWithANewNumber() {
         Member a = member("a").start();
         a.firstActive().toCompletableFuture().join();

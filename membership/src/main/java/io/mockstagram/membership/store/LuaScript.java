@@ -56,6 +56,11 @@ public final class LuaScript {
                 : CompletableFuture.<T>failedStage(failure));
     }
 
+    /** Loads the script into Redis ahead of its first use. */
+    public CompletionStage<String> load(RedisAsyncCommands<String, String> redis) {
+        return redis.scriptLoad(source);
+    }
+
     private static boolean isNoScript(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof RedisNoScriptException) {

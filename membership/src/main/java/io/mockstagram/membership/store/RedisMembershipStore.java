@@ -14,7 +14,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.stream.Stream;
 
 /**
  * Every membership change, each one Lua script so that Redis applies it atomically and
@@ -44,6 +46,13 @@ public final class RedisMembershipStore {
         return LuaScript.fromResources(RedisMembershipStore.class, "prelude.lua", name);
     }
 
+    /** Loads every script into Redis, so that the first join costs one round trip rather than two. */
+    public CompletionStage<Void> preload() {
+        return CompletableFuture.allOf(Stream.of(JOIN, HEARTBEAT, LEAVE, EVICT, SNAPSHOT)
+                .map(script -> script.load(redis).toCompletableFuture())
+                .toArray(CompletableFuture[]::new));
+    }
+
     public MembershipKeys keys() {
         return keys;
     }
@@ -69,15 +78,11 @@ public final class RedisMembershipStore {
     /**
      * Evicts every member whose lease has run out by Redis time, provided {@code leaderId}
      * holds the leader lease ({@code null} skips that check).
-     *
-     * @return the evicted names, or empty when the caller is not the leader
      */
-    public CompletionStage<Optional<List<String>>> evictExpired(String leaderId) {
+    public CompletionStage<Eviction> evictExpired(String leaderId) {
         CompletionStage<List<Object>> raw = EVICT.run(redis, ScriptOutputType.MULTI, evictKeys,
                 leaderId == null ? "" : leaderId);
-        return raw.thenApply(reply -> "NOT_LEADER".equals(reply.get(0))
-                ? Optional.empty()
-                : Optional.of(reply.subList(1, reply.size()).stream().map(String.class::cast).toList()));
+        return raw.thenApply(Eviction::parse);
     }
 
     public CompletionStage<MembershipSnapshot> snapshot() {

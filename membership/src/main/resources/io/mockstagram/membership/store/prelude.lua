@@ -28,10 +28,16 @@ local function next_epoch(floor)
   return e
 end
 
+-- Every change goes to the changelog, and to the members' channel so that they follow it
+-- at once instead of at their next heartbeat. The notice reads
+-- "epoch total kind name number moved from to" (moved is '-' when nobody moved).
 local function record(e, kind, name, number, moved, from, to)
+  local t = total()
   redis.call('XADD', K_CHANGES, 'MAXLEN', '~', CHANGELOG_LENGTH, '*',
-    'epoch', e, 'kind', kind, 'name', name, 'number', number, 'total', total(),
+    'epoch', e, 'kind', kind, 'name', name, 'number', number, 'total', t,
     'moved', moved or '', 'from', from or 0, 'to', to or 0)
+  redis.call('PUBLISH', K_MEMBERS .. ':CHANGED',
+    table.concat({e, t, kind, name, number, moved or '-', from or 0, to or 0}, ' '))
 end
 
 -- Removes a member and keeps the numbers dense: only the highest-numbered member

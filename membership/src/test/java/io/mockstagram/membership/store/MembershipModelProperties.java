@@ -161,7 +161,7 @@ class MembershipModelProperties {
                 connection.sync().zadd(keys.leases(), 0, name);
             }
             boolean removed = model.remove(name);
-            assertThat(await(store.evictExpired(null)).orElseThrow())
+            assertThat(await(store.evictExpired(null)).evicted())
                     .isEqualTo(removed ? List.of(name) : List.of());
         } else if (step instanceof Heartbeat) {
             Outcome outcome = await(store.heartbeat(name, incarnation, LEASE)).outcome();

@@ -100,7 +100,7 @@ class RedisMembershipStoreTest {
         join(store, "c");
         redis.expireLease("a");
 
-        assertThat(await(store.evictExpired(null))).contains(java.util.List.of("a"));
+        assertThat(await(store.evictExpired(null)).evicted()).containsExactly("a");
 
         assertThat(redis.sync().hgetall(redis.keys().members())).isEqualTo(Map.of("c", "1", "b", "2"));
         assertThat(await(store.heartbeat("a", "a-1", LEASE)).outcome()).isEqualTo(Outcome.GONE);
@@ -114,8 +114,22 @@ class RedisMembershipStoreTest {
         redis.expireLease("a");
         redis.sync().set(redis.keys().leader(), "nurse-1");
 
-        assertThat(await(store.evictExpired("nurse-2"))).isEmpty();
-        assertThat(await(store.evictExpired("nurse-1"))).contains(java.util.List.of("a"));
+        assertThat(await(store.evictExpired("nurse-2")).leader()).isFalse();
+        assertThat(await(store.evictExpired("nurse-1")).evicted()).containsExactly("a");
+    }
+
+    @Test
+    void anEvictionPassTellsHowLongUntilTheNextLeaseCanRunOut() {
+        var store = redis.store();
+        assertThat(await(store.evictExpired(null)).nextExpiry()).isEmpty();
+        join(store, "a");
+
+        Eviction pass = await(store.evictExpired(null));
+
+        assertThat(pass.evicted()).isEmpty();
+        assertThat(pass.epoch()).isEqualTo(1);
+        assertThat(pass.nextExpiry()).hasValueSatisfying(wait ->
+                assertThat(wait).isPositive().isLessThanOrEqualTo(LEASE));
     }
 
     @Test

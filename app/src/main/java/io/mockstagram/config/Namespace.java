@@ -1,0 +1,48 @@
+package io.mockstagram.config;
+
+import io.mockstagram.membership.MembershipKeys;
+
+import java.util.Map;
+
+/**
+ * The prefix of every Redis key, NATS subject and stream of one cluster, so that several
+ * clusters (or tests) can share a Redis and a NATS.
+ */
+public record Namespace(String name) {
+
+    public static final String DEFAULT = "mockstagram";
+
+    public Namespace {
+        try {
+            new MembershipKeys(name);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("MOCKSTAGRAM_NAMESPACE='" + name + "': " + e.getMessage());
+        }
+    }
+
+    public static Namespace resolve(String flagValue, Map<String, String> env) {
+        Setting setting = Setting.resolve(flagValue, "--namespace", env, DEFAULT, "MOCKSTAGRAM_NAMESPACE");
+        try {
+            return new Namespace(setting.value());
+        } catch (ConfigException e) {
+            throw setting.error("use 1-64 letters, digits, '_' or '-'");
+        }
+    }
+
+    public MembershipKeys membershipKeys() {
+        return new MembershipKeys(name);
+    }
+
+    /** JetStream stream of cluster events: producers started and stopped, nurse updates. */
+    public String eventsStream() {
+        return name + "_EVENTS";
+    }
+
+    public String eventsSubjects() {
+        return name + ".events.>";
+    }
+
+    public String eventSubject(String type) {
+        return name + ".events." + type;
+    }
+}

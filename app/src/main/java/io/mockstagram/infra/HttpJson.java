@@ -1,0 +1,23 @@
+package io.mockstagram.infra;
+
+import io.vertx.ext.web.RoutingContext;
+
+import java.util.Map;
+
+/** Every HTTP answer is JSON, errors included: {@code {"error": "...", "status": 400}}. */
+public final class HttpJson {
+
+    private HttpJson() {
+    }
+
+    public static void send(RoutingContext ctx, int status, Object body) {
+        ctx.response()
+                .setStatusCode(status)
+                .putHeader("Content-Type", "application/json")
+                .end(Json.write(body));
+    }
+
+    public static void error(RoutingContext ctx, int status, String message) {
+        send(ctx, status, Map.of("error", message, "status", status));
+    }
+}

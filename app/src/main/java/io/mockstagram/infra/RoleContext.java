@@ -1,0 +1,88 @@
+package io.mockstagram.infra;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.file.FileSystemOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What one running role owns: its Vert.x instance, its metrics registry and its readiness
+ * checks, plus everything it opened, closed in reverse order on stop.
+ */
+public final class RoleContext implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(RoleContext.class);
+
+    private final String role;
+    private final String instance;
+    private final Vertx vertx;
+    private final PrometheusMeterRegistry registry;
+    private final Readiness readiness = new Readiness();
+    private final Deque<AutoCloseable> resources = new ArrayDeque<>();
+
+    private RoleContext(String role, String instance, int eventLoops) {
+        this.role = role;
+        this.instance = instance;
+        this.registry = Metrics.registry(role, instance);
+        this.vertx = Vertx.vertx(new VertxOptions()
+                .setEventLoopPoolSize(eventLoops)
+                .setWorkerPoolSize(4)
+                .setFileSystemOptions(new FileSystemOptions()
+                        .setFileCacheDir(Path.of(System.getProperty("java.io.tmpdir"), "mockstagram-vertx").toString())));
+    }
+
+    public static RoleContext create(String role, String instance, int eventLoops) {
+        return new RoleContext(role, instance, eventLoops);
+    }
+
+    public String role() {
+        return role;
+    }
+
+    public String instance() {
+        return instance;
+    }
+
+    public Vertx vertx() {
+        return vertx;
+    }
+
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    public Readiness readiness() {
+        return readiness;
+    }
+
+    /** Registers something to close when the role stops; returns it for chaining. */
+    public <T extends AutoCloseable> T own(T resource) {
+        resources.push(resource);
+        return resource;
+    }
+
+    @Override
+    public void close() {
+        while (!resources.isEmpty()) {
+            AutoCloseable resource = resources.pop();
+            try {
+                resource.close();
+            } catch (Exception e) {
+                log.debug("closing {} failed: {}", resource, e.toString());
+            }
+        }
+        try {
+            vertx.close().toCompletionStage().toCompletableFuture().get(2, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            log.debug("Vert.x did not close cleanly: {}", e.toString());
+        }
+        registry.close();
+    }
+}

@@ -1,0 +1,120 @@
+package io.mockstagram.local;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One Mockstagram role running as its own OS process, from the same class path as this
+ * JVM, so that killing it is a real crash.
+ */
+public final class RoleProcess implements AutoCloseable {
+
+    /** Light JVM settings: the membership roles need little heap and should start fast. */
+    public static final List<String> LIGHT_JVM = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx96m", "-Xss512k");
+
+    private final String role;
+    private final Process process;
+    private final Path log;
+
+    private RoleProcess(String role, Process process, Path log) {
+        this.role = role;
+        this.process = process;
+        this.log = log;
+    }
+
+    public static RoleProcess start(String role, List<String> jvmOptions, List<String> args, Map<String, String> env,
+                                    Path log) {
+        List<String> command = new ArrayList<>();
+        command.add(ProcessHandle.current().info().command().orElse("java"));
+        command.addAll(jvmOptions);
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add("io.mockstagram.cli.Main");
+        command.add(role);
+        command.addAll(args);
+        try {
+            Files.createDirectories(log.getParent());
+            var builder = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            builder.environment().putAll(env);
+            return new RoleProcess(role, builder.start(), log);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + role, e);
+        }
+    }
+
+    public String role() {
+        return role;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public Path log() {
+        return log;
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** kill -9. */
+    public void kill() {
+        process.destroyForcibly();
+        awaitExit(5);
+    }
+
+    /** SIGTERM, without waiting. */
+    public void terminate() {
+        process.destroy();
+    }
+
+    /** SIGTERM, then wait up to {@code seconds} before killing. Returns the exit status. */
+    public int stop(int seconds) {
+        process.destroy();
+        return awaitExit(seconds);
+    }
+
+    public void pause() {
+        Signals.send(process.pid(), "STOP");
+    }
+
+    public void resume() {
+        Signals.send(process.pid(), "CONT");
+    }
+
+    public int awaitExit(int seconds) {
+        try {
+            if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+            return process.exitValue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    public String output() {
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            process.destroyForcibly();
+            awaitExit(5);
+        }
+    }
+}

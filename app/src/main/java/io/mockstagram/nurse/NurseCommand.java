@@ -1,0 +1,41 @@
+package io.mockstagram.nurse;
+
+import io.mockstagram.cli.ClusterOptions;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.util.concurrent.Callable;
+
+@Command(name = "nurse", mixinStandardHelpOptions = true,
+        description = {"Evicts producers whose leases ran out, removes those that announce a stop,",
+                "and announces every renumbering as nurse.updated. Run several: one acts, the rest stand by."})
+public final class NurseCommand implements Callable<Integer> {
+
+    @Mixin
+    ClusterOptions cluster;
+
+    @Option(names = "--name", description = "Prefix of this nurse's id. Default: POD_NAME, HOSTNAME or the host name.")
+    String name;
+
+    @Option(names = "--leader-lease-ms", paramLabel = "MS",
+            description = "Lease of the acting nurse; standbys take over within it. Env MOCKSTAGRAM_NURSE_LEASE_MS. Default 3000.")
+    Long leaderLeaseMs;
+
+    @Option(names = "--scan-interval", paramLabel = "DURATION",
+            description = "Longest wait between eviction passes; the nurse also wakes when the next lease can run out. Env MOCKSTAGRAM_NURSE_SCAN_INTERVAL. Default 500ms.")
+    String scanInterval;
+
+    @Option(names = "--http-port", paramLabel = "PORT", description = "Port of /status, /health and /metrics; 0 picks a free one. Default 8081.")
+    Integer httpPort;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        var env = System.getenv();
+        var settings = NurseSettings.resolve(cluster.resolve(env), httpPort, name, leaderLeaseMs, scanInterval, env);
+        Nurse nurse = Nurse.start(settings);
+        Runtime.getRuntime().addShutdownHook(new Thread(nurse::close, "nurse-shutdown"));
+        nurse.awaitStop();
+        return 0;
+    }
+}

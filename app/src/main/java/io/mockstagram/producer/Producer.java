@@ -1,0 +1,168 @@
+package io.mockstagram.producer;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.mockstagram.config.ConfigException;
+import io.mockstagram.events.ClusterEvents;
+import io.mockstagram.events.ProducerStopped;
+import io.mockstagram.infra.HttpJson;
+import io.mockstagram.infra.Json;
+import io.mockstagram.infra.NatsLink;
+import io.mockstagram.infra.OpsServer;
+import io.mockstagram.infra.RedisConnector;
+import io.mockstagram.infra.RoleContext;
+import io.mockstagram.membership.Assignment;
+import io.mockstagram.membership.ChangeWatcher;
+import io.mockstagram.membership.Member;
+import io.mockstagram.membership.MemberState;
+import io.mockstagram.membership.store.RedisMembershipStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A producer: one member of the numbering. It joins, keeps its lease, follows the nurse's
+ * renumbering, and on a graceful stop announces it and leaves at once.
+ */
+public final class Producer {
+
+    private static final Logger log = LoggerFactory.getLogger(Producer.class);
+    private static final Duration REDIS_COMMAND_TIMEOUT = Duration.ofSeconds(1);
+
+    private final ProducerSettings settings;
+    private final RoleContext context;
+    private final Member member;
+    private final ClusterEvents events;
+    private final OpsServer http;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+
+    private Producer(ProducerSettings settings, RoleContext context, Member member, ClusterEvents events, OpsServer http) {
+        this.settings = settings;
+        this.context = context;
+        this.member = member;
+        this.events = events;
+        this.http = http;
+    }
+
+    public static Producer start(ProducerSettings settings) {
+        String name = settings.name();
+        RoleContext context = RoleContext.create("producer", name, 1);
+        try {
+            var redis = context.own(RedisConnector.connect(settings.cluster().redis(), "producer-" + name,
+                    REDIS_COMMAND_TIMEOUT, settings.cluster().startupTimeout(), context.registry()));
+            NatsLink nats = context.own(NatsLink.start(settings.cluster().nats(), "producer-" + name));
+            var events = new ClusterEvents(nats, settings.cluster().namespace());
+            var store = new RedisMembershipStore(redis.connection().async(), settings.cluster().namespace().membershipKeys());
+            Member member = context.own(new Member(store, settings.memberConfig()));
+
+            member.addListener(new MembershipLog(store));
+            MemberEvents.wire(member, events);
+            context.own(new ChangeWatcher(redis.connectPubSub(), settings.cluster().namespace().membershipKeys()))
+                    .watch(member);
+            bindMetrics(context, member, redis, nats);
+
+            context.readiness()
+                    .require("redis", redis::isConnected)
+                    .require("membership", () -> member.assignment().isActive());
+            OpsServer http = context.own(OpsServer.start(context.vertx(), "producer", settings.httpPort(),
+                    context.registry(), context.readiness(), router -> router.get("/status")
+                            .handler(ctx -> HttpJson.send(ctx, 200, ProducerStatus.of(member)))));
+
+            // Run every code path once before it counts: scripts loaded, the map read, and a
+            // leave that matches no incarnation (a no-op), so that joining and a graceful stop
+            // later cost one round trip each rather than class loading and interpretation.
+            Json.write(new ProducerStopped(name, member.incarnation(), 0, Instant.now()));
+            store.preload()
+                    .thenCompose(loaded -> store.snapshot())
+                    .thenCompose(snapshot -> store.leave(name, "warm-up-" + member.incarnation(), 0))
+                    .toCompletableFuture()
+                    .get(settings.cluster().startupTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            Timer joinTimer = Timer.builder("mockstagram.membership.join")
+                    .description("From starting to join until first ACTIVE")
+                    .register(context.registry());
+            Timer.Sample joining = Timer.start();
+            member.start();
+            member.firstActive().thenAccept(active -> {
+                long nanos = joining.stop(joinTimer);
+                log.atInfo().setMessage("active").addKeyValue("member", name)
+                        .addKeyValue("number", active.serverNumber()).addKeyValue("total", active.total())
+                        .addKeyValue("joinMs", TimeUnit.NANOSECONDS.toMillis(nanos)).log();
+            });
+            return new Producer(settings, context, member, events, http);
+        } catch (ExecutionException | TimeoutException e) {
+            context.close();
+            throw new ConfigException(settings.cluster().redis().setting().source() + ": Redis does not answer: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            context.close();
+            throw new IllegalStateException("interrupted while starting", e);
+        } catch (RuntimeException e) {
+            context.close();
+            throw e;
+        }
+    }
+
+    public int httpPort() {
+        return http.port();
+    }
+
+    public Assignment assignment() {
+        return member.assignment();
+    }
+
+    public void awaitStop() throws InterruptedException {
+        stopped.await();
+    }
+
+    /** Announces the stop, leaves without waiting for the lease to run out, then closes everything. */
+    public void stopGracefully() {
+        if (stopped.getCount() == 0) {
+            return;
+        }
+        Assignment last = member.assignment();
+        // Announce, then leave without waiting for the announcement's acknowledgement.
+        var announced = events.publish(new ProducerStopped(settings.name(), member.incarnation(), last.epoch(), Instant.now()));
+        try {
+            member.leave().toCompletableFuture().get(2, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            log.warn("could not leave ({}); the nurse will evict this producer when its lease runs out", e.toString());
+        }
+        try {
+            announced.get(500, TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            log.warn("could not announce the stop: {}", e.toString());
+        }
+        context.close();
+        stopped.countDown();
+    }
+
+    private static void bindMetrics(RoleContext context, Member member, RedisConnector.Redis redis, NatsLink nats) {
+        var registry = context.registry();
+        Gauge.builder("mockstagram.membership.server.number", () -> {
+            Integer number = member.assignment().serverNumberIfActive();
+            return number == null ? 0 : number;
+        }).description("This producer's number, 0 unless ACTIVE").register(registry);
+        Gauge.builder("mockstagram.membership.total", () -> member.assignment().total()).register(registry);
+        Gauge.builder("mockstagram.membership.epoch", () -> member.assignment().epoch()).register(registry);
+        for (MemberState state : MemberState.values()) {
+            Gauge.builder("mockstagram.membership.state", () -> member.assignment().state() == state ? 1 : 0)
+                    .tag("state", state.name()).register(registry);
+        }
+        Counter fenced = Counter.builder("mockstagram.membership.fenced").description("Times this producer fenced itself")
+                .register(registry);
+        member.addListener((previous, current) -> {
+            if (previous.isActive() && current.state() == MemberState.FENCED) {
+                fenced.increment();
+            }
+        });
+        Gauge.builder("mockstagram.redis.connected", () -> redis.isConnected() ? 1 : 0).register(registry);
+        Gauge.builder("mockstagram.nats.connected", () -> nats.isConnected() ? 1 : 0).register(registry);
+    }
+}

@@ -1,0 +1,42 @@
+package io.mockstagram.producer;
+
+import io.mockstagram.cli.ClusterOptions;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.util.concurrent.Callable;
+
+@Command(name = "producer", mixinStandardHelpOptions = true,
+        description = {"Joins the numbering, keeps its lease and serves /status.",
+                "On SIGTERM it announces producer.stopped and leaves at once."})
+public final class ProducerCommand implements Callable<Integer> {
+
+    @Mixin
+    ClusterOptions cluster;
+
+    @Option(names = "--name", description = "Stable member name. Default: POD_NAME or HOSTNAME, else host name and process id.")
+    String name;
+
+    @Option(names = "--lease-ms", paramLabel = "MS", description = "Lease length. Env MOCKSTAGRAM_LEASE_MS. Default 3000.")
+    Long leaseMs;
+
+    @Option(names = "--heartbeat-ms", paramLabel = "MS", description = "Renewal period; at most a third of the lease. Env MOCKSTAGRAM_HEARTBEAT_MS. Default 1000.")
+    Long heartbeatMs;
+
+    @Option(names = "--partitioner", description = "modulo (pk %% total == number - 1) or jump. Env MOCKSTAGRAM_PARTITIONER. Default modulo.")
+    String partitioner;
+
+    @Option(names = "--http-port", paramLabel = "PORT", description = "Port of /status, /health and /metrics; 0 picks a free one. Default 8081.")
+    Integer httpPort;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        var env = System.getenv();
+        var settings = ProducerSettings.resolve(cluster.resolve(env), httpPort, name, leaseMs, heartbeatMs, partitioner, env);
+        Producer producer = Producer.start(settings);
+        Runtime.getRuntime().addShutdownHook(new Thread(producer::stopGracefully, "producer-shutdown"));
+        producer.awaitStop();
+        return 0;
+    }
+}
