@@ -2,6 +2,8 @@ package io.mockstagram.config;
 
 import io.lettuce.core.RedisURI;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.Map;
 
 /**
@@ -28,11 +30,21 @@ public record RedisSettings(RedisURI uri, Setting setting) {
         if (!value.startsWith("redis://") && !value.startsWith("rediss://")) {
             throw setting.error("a Redis URL starts with redis:// or rediss://, as in redis://localhost:6379");
         }
-        RedisURI uri = setting.as(RedisURI::create, "a Redis URL");
-        if (uri.getHost() == null || uri.getHost().isBlank()) {
-            throw setting.error("the URL names no host");
+        // Lettuce's own parser is lenient ("redis://:6379" becomes host ":6379"), so check the shape first.
+        URI uri;
+        try {
+            uri = new URI(value);
+        } catch (URISyntaxException e) {
+            throw setting.error("not a URL: " + e.getReason());
         }
-        return uri;
+        if (uri.getHost() == null) {
+            throw setting.error("the URL names no host, or its port is not a number");
+        }
+        String path = uri.getPath() == null ? "" : uri.getPath();
+        if (!path.isEmpty() && !path.matches("/\\d*")) {
+            throw setting.error("the database after the port must be a number, as in redis://localhost:6379/0");
+        }
+        return setting.as(RedisURI::create, "a Redis URL");
     }
 
     /** The URL without its password, fit for logs. */

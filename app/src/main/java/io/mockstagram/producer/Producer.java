@@ -149,7 +149,9 @@ public final class Producer {
             Integer number = member.assignment().serverNumberIfActive();
             return number == null ? 0 : number;
         }).description("This producer's number, 0 unless ACTIVE").register(registry);
-        Gauge.builder("mockstagram.membership.total", () -> member.assignment().total()).register(registry);
+        // Not "total": Prometheus reserves that suffix for counters.
+        Gauge.builder("mockstagram.membership.members", () -> member.assignment().total())
+                .description("TOTAL as this producer last saw it").register(registry);
         Gauge.builder("mockstagram.membership.epoch", () -> member.assignment().epoch()).register(registry);
         for (MemberState state : MemberState.values()) {
             Gauge.builder("mockstagram.membership.state", () -> member.assignment().state() == state ? 1 : 0)

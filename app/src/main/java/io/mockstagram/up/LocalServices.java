@@ -1,0 +1,92 @@
+package io.mockstagram.up;
+
+import io.mockstagram.config.ClusterSettings;
+import io.mockstagram.local.FreePorts;
+import io.mockstagram.local.LocalServer;
+import io.mockstagram.local.NatsServer;
+import io.mockstagram.local.RedisServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The servers a local cluster uses: the configured ones when they answer, otherwise (when
+ * no URL was given) ones started here in the work directory and stopped on exit.
+ */
+final class LocalServices implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(LocalServices.class);
+
+    private final List<LocalServer> started = new ArrayList<>();
+    private final Map<String, String> env = new LinkedHashMap<>();
+
+    static LocalServices provide(ClusterSettings cluster, Path workDir) {
+        var services = new LocalServices();
+        try {
+            services.env.put("MOCKSTAGRAM_NAMESPACE", cluster.namespace().name());
+            services.env.put("REDIS_URL", services.redisUrl(cluster, workDir));
+            services.env.put("NATS_URL", services.natsUrl(cluster, workDir));
+            return services;
+        } catch (RuntimeException e) {
+            services.close();
+            throw e;
+        }
+    }
+
+    /** The variables that point the roles at these servers. */
+    Map<String, String> env() {
+        return env;
+    }
+
+    private String redisUrl(ClusterSettings cluster, Path workDir) {
+        var uri = cluster.redis().uri();
+        if (answers(uri.getHost(), uri.getPort()) || !cluster.redis().setting().source().endsWith("(default)")) {
+            return cluster.redis().setting().value();
+        }
+        log.info("no Redis at {}; starting redis-server", cluster.redis().redacted());
+        return start(new RedisServer(FreePorts.next(), workDir.resolve("redis")), "Redis");
+    }
+
+    private String natsUrl(ClusterSettings cluster, Path workDir) {
+        var nats = cluster.nats();
+        int port = java.net.URI.create(nats.url()).getPort();
+        if (answers(nats.host(), port < 0 ? 4222 : port) || !nats.setting().source().endsWith("(default)")) {
+            return nats.url();
+        }
+        log.info("no NATS at {}; starting nats-server with JetStream", nats.redacted());
+        return start(new NatsServer(FreePorts.next(), workDir.resolve("nats")), "NATS");
+    }
+
+    private String start(LocalServer server, String what) {
+        try {
+            server.start();
+        } catch (IllegalStateException e) {
+            throw new IllegalStateException("cannot start a local " + what + ": " + e.getMessage(), e);
+        }
+        started.add(server);
+        return server.url();
+    }
+
+    private static boolean answers(String host, int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(host, port), 500);
+            return true;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        for (int i = started.size() - 1; i >= 0; i--) {
+            started.get(i).stop();
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package io.mockstagram.chaos;
+
+import io.mockstagram.config.ClusterSettings;
+import io.mockstagram.local.RedisServer;
+import io.mockstagram.membership.MemberState;
+import io.mockstagram.membership.partition.ModuloPartitioner;
+import io.mockstagram.producer.Producer;
+import io.mockstagram.producer.ProducerSettings;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+@Tag("chaos")
+class RedisOutageTest {
+
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    private int ready(Producer producer) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + producer.httpPort() + "/health/ready"))
+                .build(), HttpResponse.BodyHandlers.ofString()).statusCode();
+    }
+
+    @Test
+    void withoutRedisAProducerIsNotReadyShowsNoNumberAndRecoversWhenRedisReturns(@TempDir Path dir) throws Exception {
+        try (RedisServer redis = RedisServer.startOnFreePort(dir)) {
+            var cluster = ClusterSettings.resolve(redis.url(), "nats://127.0.0.1:4222", "outage", "5s", Map.of());
+            Producer producer = Producer.start(new ProducerSettings(cluster, 0, "alpha", Duration.ofMillis(3000),
+                    Duration.ofMillis(1000), new ModuloPartitioner()));
+            try {
+                await().atMost(Duration.ofSeconds(5)).until(() -> ready(producer) == 200);
+
+                redis.kill();
+
+                await().atMost(Duration.ofSeconds(3)).until(() -> ready(producer) == 503);
+                // It may act until half its lease has passed since its last renewal, then it must stop.
+                await().atMost(Duration.ofMillis(1500 + 500)).until(() -> producer.assignment().state() == MemberState.FENCED);
+                assertThat(producer.assignment().serverNumberIfActive()).isNull();
+
+                redis.start();
+
+                await().atMost(Duration.ofSeconds(10)).until(() -> ready(producer) == 200);
+                assertThat(producer.assignment().serverNumberIfActive()).isEqualTo(1);
+            } finally {
+                producer.stopGracefully();
+            }
+        }
+    }
+}

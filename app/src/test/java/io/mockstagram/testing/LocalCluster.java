@@ -1,0 +1,210 @@
+package io.mockstagram.testing;
+
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.mockstagram.config.Namespace;
+import io.mockstagram.infra.Json;
+import io.mockstagram.local.FreePorts;
+import io.mockstagram.local.NatsServer;
+import io.mockstagram.local.RedisServer;
+import io.mockstagram.local.RoleProcess;
+import io.mockstagram.membership.store.MembershipSnapshot;
+import io.mockstagram.membership.store.RedisMembershipStore;
+import io.mockstagram.nurse.Nurse;
+import io.mockstagram.producer.ProducerStatus;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.stream.Collectors;
+
+/**
+ * A Mockstagram cluster for fault tests: its own redis-server and nats-server on free
+ * ports (so that they can be killed and restarted), and real nurse and producer processes.
+ */
+public final class LocalCluster implements AutoCloseable {
+
+    public static final Duration LEASE = Duration.ofMillis(3000);
+    public static final Duration HEARTBEAT = Duration.ofMillis(1000);
+
+    public record Role(String name, RoleProcess process, int port) {
+    }
+
+    private final Path workDir;
+    private final RedisServer redisServer;
+    private final NatsServer natsServer;
+    private final Namespace namespace = new Namespace("chaos");
+    private final RedisClient redisClient;
+    private final StatefulRedisConnection<String, String> redis;
+    private final RedisMembershipStore store;
+    private final HttpClient http = HttpClient.newBuilder()
+            .executor(Executors.newFixedThreadPool(2, runnable -> {
+                Thread thread = new Thread(runnable, "test-http");
+                thread.setDaemon(true);
+                return thread;
+            }))
+            .connectTimeout(Duration.ofMillis(500))
+            .build();
+    private final Map<String, Role> producers = new LinkedHashMap<>();
+    private final Map<String, Role> nurses = new LinkedHashMap<>();
+    private final List<RoleProcess> everything = new ArrayList<>();
+
+    public LocalCluster() {
+        try {
+            workDir = Files.createTempDirectory("mockstagram-chaos-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        redisServer = RedisServer.startOnFreePort(workDir.resolve("redis"));
+        natsServer = NatsServer.startOnFreePort(workDir.resolve("nats"));
+        redisClient = RedisClient.create(redisServer.url());
+        redis = redisClient.connect();
+        store = new RedisMembershipStore(redis.async(), namespace.membershipKeys());
+    }
+
+    public RedisServer redisServer() {
+        return redisServer;
+    }
+
+    public NatsServer natsServer() {
+        return natsServer;
+    }
+
+    public Namespace namespace() {
+        return namespace;
+    }
+
+    public StatefulRedisConnection<String, String> redis() {
+        return redis;
+    }
+
+    private Map<String, String> env() {
+        return Map.of("REDIS_URL", redisServer.url(), "NATS_URL", natsServer.url(),
+                "MOCKSTAGRAM_NAMESPACE", namespace.name());
+    }
+
+    public Role startNurse(String name) {
+        int port = FreePorts.next();
+        RoleProcess process = RoleProcess.start("nurse", RoleProcess.LIGHT_JVM,
+                List.of("--name", name, "--http-port", Integer.toString(port)), env(), workDir.resolve("logs/" + name + ".log"));
+        everything.add(process);
+        Role role = new Role(name, process, port);
+        nurses.put(name, role);
+        return role;
+    }
+
+    public Role startProducer(String name) {
+        int port = FreePorts.next();
+        RoleProcess process = RoleProcess.start("producer", RoleProcess.LIGHT_JVM,
+                List.of("--name", name, "--http-port", Integer.toString(port),
+                        "--lease-ms", Long.toString(LEASE.toMillis()), "--heartbeat-ms", Long.toString(HEARTBEAT.toMillis())),
+                env(), workDir.resolve("logs/" + name + ".log"));
+        everything.add(process);
+        Role role = new Role(name, process, port);
+        producers.put(name, role);
+        return role;
+    }
+
+    public List<Role> startProducers(String... names) {
+        List<Role> started = new ArrayList<>();
+        for (String name : names) {
+            started.add(startProducer(name));
+        }
+        return started;
+    }
+
+    public Role producer(String name) {
+        return producers.get(name);
+    }
+
+    /** Producers still expected to be members. */
+    public Map<String, Role> producers() {
+        return producers;
+    }
+
+    public Map<String, Role> nurses() {
+        return nurses;
+    }
+
+    /** Forget a producer that was stopped or killed on purpose. */
+    public Role remove(String name) {
+        return producers.remove(name);
+    }
+
+    public MembershipSnapshot snapshot() {
+        return store.snapshot().toCompletableFuture().join();
+    }
+
+    public Optional<ProducerStatus> status(Role producer) {
+        return get(producer.port(), "/status").map(body -> Json.read(body, ProducerStatus.class));
+    }
+
+    public Optional<Nurse.Status> nurseStatus(Role nurse) {
+        return get(nurse.port(), "/status").map(body -> Json.read(body, Nurse.Status.class));
+    }
+
+    public Optional<String> get(int port, String path) {
+        try {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+            return response.statusCode() == 200 ? Optional.of(response.body()) : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * True when Redis holds exactly the expected producers, densely numbered, and each one's
+     * /status is ACTIVE with the number and total Redis holds for it.
+     */
+    public boolean agreesWithRedis() {
+        MembershipSnapshot snapshot = snapshot();
+        if (!snapshot.isDense() || !snapshot.numbersByName().keySet().equals(producers.keySet())) {
+            return false;
+        }
+        for (Role producer : producers.values()) {
+            Optional<ProducerStatus> status = status(producer);
+            if (status.isEmpty() || !"ACTIVE".equals(status.get().state())
+                    || !snapshot.numbersByName().get(producer.name()).equals(status.get().serverNumber())
+                    || status.get().total() != snapshot.total()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Everything each process wrote, to explain a failure. */
+    public String logs() {
+        return everything.stream().map(p -> "---- " + p.log().getFileName() + "\n" + tail(p.output()))
+                .collect(Collectors.joining("\n"));
+    }
+
+    private static String tail(String text) {
+        String[] lines = text.split("\n");
+        return String.join("\n", java.util.Arrays.asList(lines).subList(Math.max(0, lines.length - 40), lines.length));
+    }
+
+    @Override
+    public void close() {
+        everything.forEach(RoleProcess::close);
+        redis.close();
+        redisClient.shutdown();
+        natsServer.close();
+        redisServer.close();
+    }
+}
