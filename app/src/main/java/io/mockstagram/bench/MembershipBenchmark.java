@@ -1,5 +1,6 @@
 package io.mockstagram.bench;
 
+import java.util.function.BooleanSupplier;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.mockstagram.config.Namespace;
@@ -245,7 +246,7 @@ final class MembershipBenchmark {
                 && numbers.get(m.config().name()) == m.assignment().serverNumber());
     }
 
-    private static boolean awaitTrue(java.util.function.BooleanSupplier condition, Duration limit) {
+    private static boolean awaitTrue(BooleanSupplier condition, Duration limit) {
         long deadline = System.nanoTime() + limit.toNanos();
         while (System.nanoTime() - deadline < 0) {
             if (condition.getAsBoolean()) {

@@ -1,5 +1,7 @@
 package io.mockstagram.local;
 
+import java.util.Optional;
+import java.util.ArrayList;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,9 +20,9 @@ public final class Binaries {
                 "cannot find '" + name + "' on PATH; " + installHint));
     }
 
-    public static java.util.Optional<Path> locate(String name) {
+    public static Optional<Path> locate(String name) {
         String path = System.getenv().getOrDefault("PATH", "");
-        var dirs = new java.util.ArrayList<String>(List.of(path.split(File.pathSeparator)));
+        var dirs = new ArrayList<String>(List.of(path.split(File.pathSeparator)));
         dirs.addAll(SYSTEM_DIRS);
         return dirs.stream().filter(d -> !d.isBlank()).map(d -> Path.of(d, name))
                 .filter(Files::isExecutable).findFirst();

@@ -1,5 +1,6 @@
 package io.mockstagram.local;
 
+import java.util.ArrayList;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -45,7 +46,7 @@ public abstract class LocalServer implements AutoCloseable {
         }
         try {
             Files.createDirectories(workDir);
-            var command = new java.util.ArrayList<String>();
+            var command = new ArrayList<String>();
             command.add(Binaries.find(binary, installHint).toString());
             command.addAll(arguments());
             process = new ProcessBuilder(command)

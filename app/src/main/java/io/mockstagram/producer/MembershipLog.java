@@ -1,5 +1,6 @@
 package io.mockstagram.producer;
 
+import java.util.Map;
 import io.mockstagram.membership.Assignment;
 import io.mockstagram.membership.MembershipListener;
 import io.mockstagram.membership.store.RedisMembershipStore;
@@ -33,7 +34,7 @@ final class MembershipLog implements MembershipListener {
                     .addKeyValue("total", snapshot.storedTotal())
                     .addKeyValue("epoch", snapshot.epoch())
                     .addKeyValue("map", snapshot.numbersByName().entrySet().stream()
-                            .sorted(java.util.Map.Entry.comparingByValue())
+                            .sorted(Map.Entry.comparingByValue())
                             .map(e -> e.getKey() + "=" + e.getValue()).toList())
                     .log();
         });

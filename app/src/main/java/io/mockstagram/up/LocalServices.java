@@ -1,5 +1,6 @@
 package io.mockstagram.up;
 
+import java.net.URI;
 import io.mockstagram.config.ClusterSettings;
 import io.mockstagram.local.FreePorts;
 import io.mockstagram.local.LocalServer;
@@ -56,7 +57,7 @@ final class LocalServices implements AutoCloseable {
 
     private String natsUrl(ClusterSettings cluster, Path workDir) {
         var nats = cluster.nats();
-        int port = java.net.URI.create(nats.url()).getPort();
+        int port = URI.create(nats.url()).getPort();
         if (answers(nats.host(), port < 0 ? 4222 : port) || !nats.setting().source().endsWith("(default)")) {
             return nats.url();
         }
