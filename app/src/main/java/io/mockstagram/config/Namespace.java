@@ -2,6 +2,7 @@ package io.mockstagram.config;
 
 import io.mockstagram.membership.MembershipKeys;
 
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -44,5 +45,42 @@ public record Namespace(String name) {
 
     public String eventSubject(String type) {
         return name + ".events." + type;
+    }
+
+    /** JetStream work queue of task batches, from producers to fetchers. */
+    public String tasksStream() {
+        return name + "_TASKS";
+    }
+
+    public String tasksSubject() {
+        return name + ".tasks";
+    }
+
+    /** JetStream work queue of reading batches, from fetchers to updaters. */
+    public String readingsStream() {
+        return name + "_READINGS";
+    }
+
+    public String readingsSubject() {
+        return name + ".readings";
+    }
+
+    /** JetStream stream of pks that kept failing. */
+    public String deadLetterStream() {
+        return name + "_DEADLETTER";
+    }
+
+    public String deadLetterSubject() {
+        return name + ".deadletter";
+    }
+
+    /** Prefix of the pipeline's Redis keys (latest readings, rank, averages). */
+    public String redisKey(String suffix) {
+        return name + ":" + suffix;
+    }
+
+    /** The PostgreSQL schema holding this namespace's time series. */
+    public String databaseSchema() {
+        return name.toLowerCase(Locale.ROOT).replace('-', '_');
     }
 }
