@@ -1,5 +1,6 @@
 package io.mockstagram.cli;
 
+import io.mockstagram.api.ApiCommand;
 import io.mockstagram.bench.BenchCommand;
 import io.mockstagram.config.ConfigException;
 import io.mockstagram.nurse.NurseCommand;
@@ -13,7 +14,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "mockstagram 0.1.0",
         description = "Polls a mock Instagram API for a million influencers a minute; replicas number themselves through Redis.",
-        subcommands = {ProducerCommand.class, NurseCommand.class, UpCommand.class, BenchCommand.class})
+        subcommands = {ProducerCommand.class, NurseCommand.class, ApiCommand.class, UpCommand.class, BenchCommand.class})
 public final class Main implements Runnable {
 
     /** Exit status for bad configuration or input, as opposed to a failure at run time. */

@@ -2,7 +2,7 @@ package io.mockstagram.infra;
 
 import io.vertx.ext.web.RoutingContext;
 
-import java.util.Map;
+import java.util.LinkedHashMap;
 
 /** Every HTTP answer is JSON, errors included: {@code {"error": "...", "status": 400}}. */
 public final class HttpJson {
@@ -18,6 +18,9 @@ public final class HttpJson {
     }
 
     public static void error(RoutingContext ctx, int status, String message) {
-        send(ctx, status, Map.of("error", message, "status", status));
+        var body = new LinkedHashMap<String, Object>();
+        body.put("error", message);
+        body.put("status", status);
+        send(ctx, status, body);
     }
 }

@@ -1,0 +1,34 @@
+package io.mockstagram.api;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.util.concurrent.Callable;
+
+@Command(name = "api", mixinStandardHelpOptions = true,
+        description = {"Serves the mock Instagram API.",
+                "Every GET /api/v1/influencers/{pk} moves the counts by a random walk;",
+                "POST /api/v1/influencers/is_suspicious answers after about a second."})
+public final class ApiCommand implements Callable<Integer> {
+
+    @Option(names = "--influencers", paramLabel = "N",
+            description = "Serve pks 1000000..1000000+N-1. Env MOCKSTAGRAM_INFLUENCERS. Default 1000000.")
+    Integer influencers;
+
+    @Option(names = "--seed", paramLabel = "S",
+            description = "Seed of the starting counts and the walk; the same seed repeats a run. Default: random, logged at start.")
+    Long seed;
+
+    @Option(names = "--http-port", paramLabel = "PORT",
+            description = "Port of the API, /health and /metrics; 0 picks a free one. Default 3000.")
+    Integer httpPort;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        var settings = ApiSettings.resolve(influencers, seed, httpPort, System.getenv());
+        MockApi api = MockApi.start(settings);
+        Runtime.getRuntime().addShutdownHook(new Thread(api::close, "api-shutdown"));
+        api.awaitStop();
+        return 0;
+    }
+}
