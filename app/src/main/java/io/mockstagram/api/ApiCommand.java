@@ -23,9 +23,22 @@ public final class ApiCommand implements Callable<Integer> {
             description = "Port of the API, /health and /metrics; 0 picks a free one. Default 3000.")
     Integer httpPort;
 
+    @Option(names = "--fail-rate", paramLabel = "SHARE", description = "Share of reads answered 503, for testing clients. Default 0.")
+    Double failRate;
+
+    @Option(names = "--slow-rate", paramLabel = "SHARE", description = "Share of reads answered only after --slow-delay. Default 0.")
+    Double slowRate;
+
+    @Option(names = "--slow-delay", paramLabel = "DURATION", description = "How late the slow reads are. Default 5s.")
+    String slowDelay;
+
+    @Option(names = "--broken-pks", paramLabel = "PK,PK", description = "Pks whose reads always fail with 500.")
+    String brokenPks;
+
     @Override
     public Integer call() throws InterruptedException {
-        var settings = ApiSettings.resolve(influencers, seed, httpPort, System.getenv());
+        var settings = ApiSettings.resolve(influencers, seed, httpPort,
+                Faults.parse(failRate, slowRate, slowDelay, brokenPks), System.getenv());
         MockApi api = MockApi.start(settings);
         Runtime.getRuntime().addShutdownHook(new Thread(api::close, "api-shutdown"));
         api.awaitStop();

@@ -30,12 +30,14 @@ final class ApiRoutes {
     private final InfluencerTable table;
     private final DoubleSupplier noise;
     private final ApiMetrics metrics;
+    private final Faults faults;
 
-    ApiRoutes(Vertx vertx, InfluencerTable table, DoubleSupplier noise, ApiMetrics metrics) {
+    ApiRoutes(Vertx vertx, InfluencerTable table, DoubleSupplier noise, ApiMetrics metrics, Faults faults) {
         this.vertx = vertx;
         this.table = table;
         this.noise = noise;
         this.metrics = metrics;
+        this.faults = faults;
     }
 
     void mount(Router router) {
@@ -67,6 +69,19 @@ final class ApiRoutes {
             error(ctx, Endpoint.INFLUENCER, 404, unknown(pkText));
             return;
         }
+        switch (faults.fateOf(pk)) {
+            case ANSWER -> answerReading(ctx, pk);
+            case FAIL -> error(ctx, Endpoint.INFLUENCER, 503, "try again later (injected failure)");
+            case BREAK -> error(ctx, Endpoint.INFLUENCER, 500, "influencer " + pk + " is broken (injected failure)");
+            case DELAY -> vertx.setTimer(faults.slowDelay().toMillis(), timer -> {
+                if (!ctx.response().closed()) {
+                    answerReading(ctx, pk);
+                }
+            });
+        }
+    }
+
+    private void answerReading(RoutingContext ctx, long pk) {
         json(ctx, ApiJson.reading(pk, table.read(pk)));
         metrics.answered(Endpoint.INFLUENCER, 200);
     }

@@ -11,8 +11,9 @@ import java.util.SplittableRandom;
  *
  * @param influencers how many influencers exist: pks 1000000..1000000+influencers-1
  * @param seed        sets the starting counts and the noise, so that a run can be repeated
+ * @param faults      failures to inject, for testing clients
  */
-public record ApiSettings(int influencers, long seed, int httpPort, String instance) {
+public record ApiSettings(int influencers, long seed, int httpPort, String instance, Faults faults) {
 
     public static final int DEFAULT_INFLUENCERS = 1_000_000;
     public static final int MAX_INFLUENCERS = 10_000_000;
@@ -27,7 +28,7 @@ public record ApiSettings(int influencers, long seed, int httpPort, String insta
         }
     }
 
-    static ApiSettings resolve(Integer influencers, Long seed, Integer httpPort, Map<String, String> env) {
+    static ApiSettings resolve(Integer influencers, Long seed, Integer httpPort, Faults faults, Map<String, String> env) {
         Setting count = Setting.resolve(influencers == null ? null : influencers.toString(), "--influencers", env,
                 Integer.toString(DEFAULT_INFLUENCERS), "MOCKSTAGRAM_INFLUENCERS");
         int n = count.as(Integer::parseInt, "a whole number");
@@ -35,7 +36,7 @@ public record ApiSettings(int influencers, long seed, int httpPort, String insta
             throw count.error("must be between 1 and " + MAX_INFLUENCERS);
         }
         return new ApiSettings(n, seed != null ? seed : new SplittableRandom().nextLong(),
-                httpPort == null ? DEFAULT_HTTP_PORT : httpPort, instance(env));
+                httpPort == null ? DEFAULT_HTTP_PORT : httpPort, instance(env), faults);
     }
 
     private static String instance(Map<String, String> env) {

@@ -43,7 +43,7 @@ public final class MockApi implements AutoCloseable {
             Gauge.builder("mockstagram.api.influencers", table::size)
                     .description("Influencers served")
                     .register(context.registry());
-            var routes = new ApiRoutes(context.vertx(), table, noise, new ApiMetrics(context.registry()));
+            var routes = new ApiRoutes(context.vertx(), table, noise, new ApiMetrics(context.registry()), settings.faults());
 
             // Vert.x shares a port among servers only when it is named: a positive port, or a
             // negative one, which stands for one random port shared by all who ask for it.

@@ -3,7 +3,10 @@ package io.mockstagram.cli;
 import io.mockstagram.api.ApiCommand;
 import io.mockstagram.bench.BenchCommand;
 import io.mockstagram.config.ConfigException;
+import io.mockstagram.dashboard.DashboardCommand;
 import io.mockstagram.nurse.NurseCommand;
+import io.mockstagram.pipeline.fetcher.FetcherCommand;
+import io.mockstagram.pipeline.updater.UpdaterCommand;
 import io.mockstagram.producer.ProducerCommand;
 import io.mockstagram.up.UpCommand;
 import picocli.CommandLine;
@@ -14,7 +17,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "mockstagram 0.1.0",
         description = "Polls a mock Instagram API for a million influencers a minute; replicas number themselves through Redis.",
-        subcommands = {ProducerCommand.class, NurseCommand.class, ApiCommand.class, UpCommand.class, BenchCommand.class})
+        subcommands = {ProducerCommand.class, NurseCommand.class, FetcherCommand.class, UpdaterCommand.class,
+                ApiCommand.class, DashboardCommand.class, UpCommand.class, BenchCommand.class})
 public final class Main implements Runnable {
 
     /** Exit status for bad configuration or input, as opposed to a failure at run time. */

@@ -1,6 +1,7 @@
 package io.mockstagram.pipeline;
 
 import java.time.Duration;
+import java.util.Arrays;
 
 /**
  * Readings for one task batch, in parallel arrays (compact in JSON, cheap to walk):
@@ -23,6 +24,13 @@ public record ReadingBatch(String id, long tick, long intervalMs, long dueAtMs, 
 
     public int size() {
         return pks.length;
+    }
+
+    /** Readings {@code from} (inclusive) to {@code to} (exclusive), as a batch of their own with the same id. */
+    public ReadingBatch slice(int from, int to) {
+        return new ReadingBatch(id, tick, intervalMs, dueAtMs, Arrays.copyOfRange(pks, from, to),
+                Arrays.copyOfRange(followers, from, to), Arrays.copyOfRange(following, from, to),
+                Arrays.copyOfRange(fetchedAtMs, from, to));
     }
 
     public Tick tickOf() {

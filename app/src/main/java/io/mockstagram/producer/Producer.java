@@ -17,6 +17,8 @@ import io.mockstagram.membership.ChangeWatcher;
 import io.mockstagram.membership.Member;
 import io.mockstagram.membership.MemberState;
 import io.mockstagram.membership.store.RedisMembershipStore;
+import io.mockstagram.pipeline.PipelineStreams;
+import io.mockstagram.pipeline.scheduling.TaskScheduler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,7 +31,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A producer: one member of the numbering. It joins, keeps its lease, follows the nurse's
- * renumbering, and on a graceful stop announces it and leaves at once.
+ * renumbering, schedules its share of the pks every tick, and on a graceful stop announces
+ * it and leaves at once.
  */
 public final class Producer {
 
@@ -68,8 +71,13 @@ public final class Producer {
                     .watch(member);
             bindMetrics(context, member, redis, nats);
 
+            PipelineStreams.ensureOnConnect(nats, settings.cluster().namespace());
+            context.own(new TaskScheduler(member, settings.partitioner(), settings.schedule(), nats,
+                    settings.cluster().namespace(), context.registry())).start();
+
             context.readiness()
                     .require("redis", redis::isConnected)
+                    .require("nats", nats::isConnected)
                     .require("membership", () -> member.assignment().isActive());
             OpsServer http = context.own(OpsServer.start(context.vertx(), "producer", settings.httpPort(),
                     context.registry(), context.readiness(), router -> router.get("/status")

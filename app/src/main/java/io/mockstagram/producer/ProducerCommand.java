@@ -1,6 +1,7 @@
 package io.mockstagram.producer;
 
 import io.mockstagram.cli.ClusterOptions;
+import io.mockstagram.pipeline.scheduling.Schedule;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -8,7 +9,8 @@ import picocli.CommandLine.Option;
 import java.util.concurrent.Callable;
 
 @Command(name = "producer", mixinStandardHelpOptions = true,
-        description = {"Joins the numbering, keeps its lease and serves /status.",
+        description = {"Joins the numbering, keeps its lease, serves /status, and every interval schedules",
+                "its share of the pks as task batches for the fetchers.",
                 "On SIGTERM it announces producer.stopped and leaves at once."})
 public final class ProducerCommand implements Callable<Integer> {
 
@@ -27,13 +29,23 @@ public final class ProducerCommand implements Callable<Integer> {
     @Option(names = "--partitioner", description = "modulo (pk %% total == number - 1) or jump. Env MOCKSTAGRAM_PARTITIONER. Default modulo.")
     String partitioner;
 
+    @Option(names = "--influencers", paramLabel = "N", description = "Pks 1000000..1000000+N-1. Env MOCKSTAGRAM_INFLUENCERS. Default 1000000.")
+    Integer influencers;
+
+    @Option(names = "--interval", paramLabel = "DURATION", description = "How often every pk is polled. Env MOCKSTAGRAM_INTERVAL. Default 60s.")
+    String interval;
+
+    @Option(names = "--batch-size", paramLabel = "N", description = "Pks per task batch. Env MOCKSTAGRAM_BATCH_SIZE. Default 1000.")
+    Integer batchSize;
+
     @Option(names = "--http-port", paramLabel = "PORT", description = "Port of /status, /health and /metrics; 0 picks a free one. Default 8081.")
     Integer httpPort;
 
     @Override
     public Integer call() throws InterruptedException {
         var env = System.getenv();
-        var settings = ProducerSettings.resolve(cluster.resolve(env), httpPort, name, leaseMs, heartbeatMs, partitioner, env);
+        var settings = ProducerSettings.resolve(cluster.resolve(env), httpPort, name, leaseMs, heartbeatMs, partitioner,
+                Schedule.resolve(influencers, interval, batchSize, env), env);
         Producer producer = Producer.start(settings);
         Runtime.getRuntime().addShutdownHook(new Thread(producer::stopGracefully, "producer-shutdown"));
         producer.awaitStop();

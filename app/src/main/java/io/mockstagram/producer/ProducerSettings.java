@@ -5,6 +5,7 @@ import io.mockstagram.config.ConfigException;
 import io.mockstagram.config.Setting;
 import io.mockstagram.membership.MemberConfig;
 import io.mockstagram.membership.partition.Partitioner;
+import io.mockstagram.pipeline.scheduling.Schedule;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -14,7 +15,7 @@ import java.util.UUID;
 
 /** A producer's configuration, parsed and checked once at start-up. */
 public record ProducerSettings(ClusterSettings cluster, int httpPort, String name, Duration lease, Duration heartbeat,
-                               Partitioner partitioner) {
+                               Partitioner partitioner, Schedule schedule) {
 
     public static final int DEFAULT_HTTP_PORT = 8081;
 
@@ -30,14 +31,14 @@ public record ProducerSettings(ClusterSettings cluster, int httpPort, String nam
     }
 
     static ProducerSettings resolve(ClusterSettings cluster, Integer httpPort, String name, Long leaseMs, Long heartbeatMs,
-                                    String partitioner, Map<String, String> env) {
+                                    String partitioner, Schedule schedule, Map<String, String> env) {
         Duration lease = millis(Setting.resolve(str(leaseMs), "--lease-ms", env,
                 Long.toString(MemberConfig.DEFAULT_LEASE.toMillis()), "MOCKSTAGRAM_LEASE_MS"));
         Duration heartbeat = millis(Setting.resolve(str(heartbeatMs), "--heartbeat-ms", env,
                 Long.toString(MemberConfig.DEFAULT_HEARTBEAT.toMillis()), "MOCKSTAGRAM_HEARTBEAT_MS"));
         Setting chosen = Setting.resolve(partitioner, "--partitioner", env, "modulo", "MOCKSTAGRAM_PARTITIONER");
         return new ProducerSettings(cluster, httpPort == null ? DEFAULT_HTTP_PORT : port(httpPort), defaultName(name, env),
-                lease, heartbeat, chosen.as(Partitioner::named, "a partitioner"));
+                lease, heartbeat, chosen.as(Partitioner::named, "a partitioner"), schedule);
     }
 
     /** The pod or host name when one is set (names stay stable across restarts), else host and process id. */

@@ -12,7 +12,7 @@ class ApiSettingsTest {
 
     @Test
     void byDefaultAMillionInfluencersAreServedOnPort3000() {
-        var settings = ApiSettings.resolve(null, null, null, Map.of());
+        var settings = ApiSettings.resolve(null, null, null, Faults.NONE, Map.of());
 
         assertThat(settings.influencers()).isEqualTo(1_000_000);
         assertThat(settings.httpPort()).isEqualTo(3000);
@@ -20,33 +20,33 @@ class ApiSettingsTest {
 
     @Test
     void withoutASeedEachRunDrawsItsOwn() {
-        assertThat(ApiSettings.resolve(null, null, null, Map.of()).seed())
-                .isNotEqualTo(ApiSettings.resolve(null, null, null, Map.of()).seed());
-        assertThat(ApiSettings.resolve(null, 42L, null, Map.of()).seed()).isEqualTo(42L);
+        assertThat(ApiSettings.resolve(null, null, null, Faults.NONE, Map.of()).seed())
+                .isNotEqualTo(ApiSettings.resolve(null, null, null, Faults.NONE, Map.of()).seed());
+        assertThat(ApiSettings.resolve(null, 42L, null, Faults.NONE, Map.of()).seed()).isEqualTo(42L);
     }
 
     @Test
     void theFlagOverridesTheVariableWhichOverridesTheDefault() {
         var env = Map.of("MOCKSTAGRAM_INFLUENCERS", "500");
 
-        assertThat(ApiSettings.resolve(null, 1L, 0, env).influencers()).isEqualTo(500);
-        assertThat(ApiSettings.resolve(20, 1L, 0, env).influencers()).isEqualTo(20);
+        assertThat(ApiSettings.resolve(null, 1L, 0, Faults.NONE, env).influencers()).isEqualTo(500);
+        assertThat(ApiSettings.resolve(20, 1L, 0, Faults.NONE, env).influencers()).isEqualTo(20);
     }
 
     @Test
     void anInfluencerCountOutOfRangeNamesWhereItCameFrom() {
-        assertThatThrownBy(() -> ApiSettings.resolve(0, null, null, Map.of()))
+        assertThatThrownBy(() -> ApiSettings.resolve(0, null, null, Faults.NONE, Map.of()))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("--influencers")
                 .hasMessageContaining("between 1 and 10000000");
-        assertThatThrownBy(() -> ApiSettings.resolve(null, null, null, Map.of("MOCKSTAGRAM_INFLUENCERS", "lots")))
+        assertThatThrownBy(() -> ApiSettings.resolve(null, null, null, Faults.NONE, Map.of("MOCKSTAGRAM_INFLUENCERS", "lots")))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("MOCKSTAGRAM_INFLUENCERS");
     }
 
     @Test
     void aPortOutsideTcpIsRefusedNamingTheFlag() {
-        assertThatThrownBy(() -> ApiSettings.resolve(null, null, 70_000, Map.of()))
+        assertThatThrownBy(() -> ApiSettings.resolve(null, null, 70_000, Faults.NONE, Map.of()))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("--http-port");
     }

@@ -30,7 +30,7 @@ class MockApiTest {
 
     @BeforeAll
     void start() {
-        api = MockApi.start(new ApiSettings(INFLUENCERS, SEED, 0, "test"));
+        api = MockApi.start(new ApiSettings(INFLUENCERS, SEED, 0, "test", Faults.NONE));
         client = new ApiClient(api.httpPort());
     }
 
@@ -74,7 +74,7 @@ class MockApiTest {
     @Test
     void twoServersWithTheSameSeedGiveTheSameFirstAnswer() {
         List<String> answers = IntStream.range(0, 2).mapToObj(i -> {
-            try (MockApi fresh = MockApi.start(new ApiSettings(INFLUENCERS, 99, 0, "twin-" + i));
+            try (MockApi fresh = MockApi.start(new ApiSettings(INFLUENCERS, 99, 0, "twin-" + i, Faults.NONE));
                  ApiClient freshClient = new ApiClient(fresh.httpPort())) {
                 return freshClient.get("/api/v1/influencers/1000500").bodyAsString();
             }

@@ -35,7 +35,7 @@ class SuspicionCheckTest {
 
     @BeforeAll
     void start() {
-        api = MockApi.start(new ApiSettings(1000, 1, 0, "test"), () -> 0.0);
+        api = MockApi.start(new ApiSettings(1000, 1, 0, "test", Faults.NONE), () -> 0.0);
         client = new ApiClient(api.httpPort());
     }
 

@@ -4,6 +4,10 @@ import io.mockstagram.config.ClusterSettings;
 import io.mockstagram.local.RedisServer;
 import io.mockstagram.membership.MemberState;
 import io.mockstagram.membership.partition.ModuloPartitioner;
+import io.mockstagram.pipeline.PkRange;
+import io.mockstagram.pipeline.scheduling.Schedule;
+import io.nats.client.Connection;
+import io.nats.client.Nats;
 import io.mockstagram.producer.Producer;
 import io.mockstagram.producer.ProducerSettings;
 import org.junit.jupiter.api.Tag;
@@ -17,6 +21,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -31,12 +36,25 @@ class RedisOutageTest {
                 .build(), HttpResponse.BodyHandlers.ofString()).statusCode();
     }
 
+    private static void deleteStreams(String natsUrl, String namespace) throws Exception {
+        try (Connection nats = Nats.connect(natsUrl)) {
+            var jsm = nats.jetStreamManagement();
+            for (String stream : jsm.getStreamNames()) {
+                if (stream.startsWith(namespace + "_")) {
+                    jsm.deleteStream(stream);
+                }
+            }
+        }
+    }
+
     @Test
     void withoutRedisAProducerIsNotReadyShowsNoNumberAndRecoversWhenRedisReturns(@TempDir Path dir) throws Exception {
         try (RedisServer redis = RedisServer.startOnFreePort(dir)) {
-            var cluster = ClusterSettings.resolve(redis.url(), "nats://127.0.0.1:4222", "outage", "5s", Map.of());
+            String natsUrl = System.getenv().getOrDefault("NATS_URL", "nats://127.0.0.1:4222");
+            var cluster = ClusterSettings.resolve(redis.url(), natsUrl, "outage-" + UUID.randomUUID().toString().substring(0, 8),
+                    "5s", Map.of());
             Producer producer = Producer.start(new ProducerSettings(cluster, 0, "alpha", Duration.ofMillis(3000),
-                    Duration.ofMillis(1000), new ModuloPartitioner()));
+                    Duration.ofMillis(1000), new ModuloPartitioner(), new Schedule(PkRange.of(1000), Duration.ofMinutes(1), 100)));
             try {
                 await().atMost(Duration.ofSeconds(5)).until(() -> ready(producer) == 200);
 
@@ -53,6 +71,7 @@ class RedisOutageTest {
                 assertThat(producer.assignment().serverNumberIfActive()).isEqualTo(1);
             } finally {
                 producer.stopGracefully();
+                deleteStreams(natsUrl, cluster.namespace().name());
             }
         }
     }

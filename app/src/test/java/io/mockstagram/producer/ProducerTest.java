@@ -6,6 +6,8 @@ import io.mockstagram.events.ProducerStarted;
 import io.mockstagram.events.ProducerStopped;
 import io.mockstagram.infra.Json;
 import io.mockstagram.membership.partition.ModuloPartitioner;
+import io.mockstagram.pipeline.PkRange;
+import io.mockstagram.pipeline.scheduling.Schedule;
 import io.mockstagram.testing.SharedServers;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -38,7 +40,7 @@ class ProducerTest {
 
     private Producer start(String name) {
         var settings = new ProducerSettings(servers.clusterSettings(), 0, name, Duration.ofMillis(3000),
-                Duration.ofMillis(1000), new ModuloPartitioner());
+                Duration.ofMillis(1000), new ModuloPartitioner(), new Schedule(PkRange.of(1000), Duration.ofMinutes(1), 100));
         Producer producer = Producer.start(settings);
         producers.add(producer);
         return producer;

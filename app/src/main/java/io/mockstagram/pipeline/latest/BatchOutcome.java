@@ -14,6 +14,10 @@ public record BatchOutcome(int applied, int duplicates, int tooOld) {
 
     public static final BatchOutcome NOTHING = new BatchOutcome(0, 0, 0);
 
+    BatchOutcome plus(BatchOutcome other) {
+        return new BatchOutcome(applied + other.applied, duplicates + other.duplicates, tooOld + other.tooOld);
+    }
+
     static BatchOutcome parse(List<Object> raw) {
         return new BatchOutcome(
                 Math.toIntExact((Long) raw.get(0)),

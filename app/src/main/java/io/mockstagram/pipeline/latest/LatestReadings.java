@@ -23,6 +23,9 @@ import java.util.stream.Stream;
  */
 public final class LatestReadings {
 
+    /** Readings per script call; see {@link #apply}. */
+    static final int SLICE = 250;
+
     private static final LuaScript APPLY = script("apply.lua");
     private static final LuaScript INFLUENCER = script("influencer.lua");
     private static final LuaScript SUSPICIOUS = script("suspicious.lua");
@@ -57,9 +60,16 @@ public final class LatestReadings {
         if (batch.size() == 0) {
             return CompletableFuture.completedFuture(BatchOutcome.NOTHING);
         }
-        CompletionStage<List<Object>> raw = APPLY.run(redis, ScriptOutputType.MULTI, scriptKeys,
-                BatchArguments.of(batch));
-        return raw.thenApply(BatchOutcome::parse);
+        // Redis runs one script at a time: a 1000-reading call would hold every query for some
+        // 15-20 ms. Slices keep each call short; since every (pk, tick) is applied at most once,
+        // a batch needs no atomicity of its own.
+        CompletionStage<BatchOutcome> total = CompletableFuture.completedFuture(BatchOutcome.NOTHING);
+        for (int from = 0; from < batch.size(); from += SLICE) {
+            CompletionStage<List<Object>> raw = APPLY.run(redis, ScriptOutputType.MULTI, scriptKeys,
+                    BatchArguments.of(batch.slice(from, Math.min(batch.size(), from + SLICE))));
+            total = total.thenCombine(raw.thenApply(BatchOutcome::parse), BatchOutcome::plus);
+        }
+        return total;
     }
 
     /**

@@ -1,0 +1,116 @@
+package io.mockstagram.pipeline;
+
+import io.mockstagram.infra.NatsLink;
+import io.mockstagram.membership.Backoff;
+import io.nats.client.ConsumerContext;
+import io.nats.client.Message;
+import io.nats.client.api.AckPolicy;
+import io.nats.client.api.ConsumerConfiguration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.concurrent.Semaphore;
+import java.util.function.BiConsumer;
+
+/**
+ * Pulls messages from a work-queue stream through a durable consumer shared by every
+ * replica of a role, taking a new message only when one of {@code inFlight} slots is free.
+ * A message not acknowledged within {@code ackWait} (its worker died) goes to another
+ * replica. The handler must call the release callback once it has acked or nacked.
+ */
+public final class WorkQueue implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(WorkQueue.class);
+
+    private final NatsLink nats;
+    private final String stream;
+    private final String durable;
+    private final Duration ackWait;
+    private final Semaphore slots;
+    private final BiConsumer<Message, Runnable> handler;
+    private final Thread puller;
+    private volatile boolean running = true;
+    private ConsumerContext consumer;
+
+    public WorkQueue(NatsLink nats, String stream, String durable, Duration ackWait, int inFlight,
+                     BiConsumer<Message, Runnable> handler) {
+        this.nats = nats;
+        this.stream = stream;
+        this.durable = durable;
+        this.ackWait = ackWait;
+        this.slots = new Semaphore(inFlight);
+        this.handler = handler;
+        this.puller = new Thread(this::pull, "pull-" + durable);
+        this.puller.setDaemon(true);
+    }
+
+    public WorkQueue start() {
+        puller.start();
+        return this;
+    }
+
+    private void pull() {
+        var backoff = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(2));
+        int failures = 0;
+        while (running) {
+            try {
+                slots.acquire();
+            } catch (InterruptedException e) {
+                return;
+            }
+            Message message = null;
+            try {
+                message = consumer().next(Duration.ofSeconds(1));
+                failures = 0;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (Exception e) {
+                consumer = null;
+                if (failures++ % 20 == 0) {
+                    log.warn("cannot pull from {}: {}", stream, e.getMessage());
+                }
+                pause(backoff.delay(failures));
+            }
+            if (message == null) {
+                slots.release();
+                continue;
+            }
+            try {
+                handler.accept(message, slots::release);
+            } catch (RuntimeException e) {
+                log.error("handler failed on a message from {}", stream, e);
+                message.nak();
+                slots.release();
+            }
+        }
+    }
+
+    private ConsumerContext consumer() throws Exception {
+        if (consumer == null) {
+            var connection = nats.connection().orElseThrow(() -> new IllegalStateException("NATS not connected"));
+            consumer = connection.getStreamContext(stream).createOrUpdateConsumer(ConsumerConfiguration.builder()
+                    .durable(durable)
+                    .ackPolicy(AckPolicy.Explicit)
+                    .ackWait(ackWait)
+                    .maxAckPending(10_000)
+                    .build());
+        }
+        return consumer;
+    }
+
+    private static void pause(Duration delay) {
+        try {
+            Thread.sleep(delay.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        puller.interrupt();
+    }
+}

@@ -1,0 +1,129 @@
+package io.mockstagram.pipeline.fetcher;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+
+import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
+
+/**
+ * The mock Instagram API as the fetchers see it: a third party, one request per pk, that
+ * may be slow or fail. Keep-alive connections with HTTP/1.1 pipelining keep the cost per
+ * call low, which is most of the pipeline's CPU budget.
+ */
+final class ApiClient implements AutoCloseable {
+
+    /** Followers and following of one influencer at one moment. */
+    record Counts(int followers, int following) {
+    }
+
+    private static final JsonFactory JSON = new JsonFactory();
+
+    private final HttpClientAgent http;
+    private final String host;
+    private final int port;
+    private final long timeoutMs;
+
+    ApiClient(Vertx vertx, URI apiUrl, int connections, int pipelining, Duration timeout) {
+        this.host = apiUrl.getHost();
+        this.port = apiUrl.getPort() > 0 ? apiUrl.getPort() : 80;
+        this.timeoutMs = timeout.toMillis();
+        this.http = vertx.httpClientBuilder()
+                .with(new HttpClientOptions()
+                        .setKeepAlive(true)
+                        .setPipelining(pipelining > 1)
+                        .setPipeliningLimit(Math.max(1, pipelining))
+                        .setConnectTimeout((int) timeoutMs)
+                        .setTcpNoDelay(true))
+                .with(new PoolOptions().setHttp1MaxSize(connections).setMaxWaitQueueSize(-1))
+                .build();
+    }
+
+    Future<Counts> influencer(int pk) {
+        RequestOptions request = new RequestOptions().setMethod(HttpMethod.GET).setHost(host).setPort(port)
+                .setURI("/api/v1/influencers/" + pk).setTimeout(timeoutMs);
+        return http.request(request)
+                .compose(req -> req.send())
+                .compose(response -> body(response, pk))
+                .map(ApiClient::counts);
+    }
+
+    Future<Boolean> isSuspicious(int pk, Counts counts) {
+        String json = "{\"pk\":" + pk + ",\"followerCount\":" + counts.followers()
+                + ",\"followingCount\":" + counts.following() + "}";
+        // The API takes about a second to decide; the timeout leaves room for its slow answers.
+        RequestOptions request = new RequestOptions().setMethod(HttpMethod.POST).setHost(host).setPort(port)
+                .setURI("/api/v1/influencers/is_suspicious").setTimeout(timeoutMs + 5000)
+                .putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
+        return http.request(request)
+                .compose(req -> req.send(json))
+                .compose(response -> body(response, pk))
+                .map(ApiClient::suspicious);
+    }
+
+    private static Future<Buffer> body(HttpClientResponse response, int pk) {
+        int status = response.statusCode();
+        if (status == 200) {
+            return response.body();
+        }
+        // 4xx means the request itself is wrong (an unknown pk) and will stay wrong; 429 and 5xx may pass later.
+        boolean retryable = status == 408 || status == 429 || status >= 500;
+        return response.body().transform(ignored ->
+                Future.failedFuture(new ApiFailure("HTTP " + status + " for pk " + pk, retryable)));
+    }
+
+    private static Counts counts(Buffer body) {
+        int followers = -1;
+        int following = -1;
+        try (JsonParser parser = JSON.createParser(body.getBytes())) {
+            while (parser.nextToken() != null) {
+                if (parser.currentToken() == JsonToken.FIELD_NAME) {
+                    String field = parser.currentName();
+                    parser.nextToken();
+                    if ("followerCount".equals(field)) {
+                        followers = parser.getIntValue();
+                    } else if ("followingCount".equals(field)) {
+                        following = parser.getIntValue();
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new ApiFailure("unreadable answer: " + e.getMessage(), true);
+        }
+        if (followers < 0 || following < 0) {
+            throw new ApiFailure("answer without followerCount or followingCount", true);
+        }
+        return new Counts(followers, following);
+    }
+
+    private static Boolean suspicious(Buffer body) {
+        try (JsonParser parser = JSON.createParser(body.getBytes())) {
+            while (parser.nextToken() != null) {
+                if (parser.currentToken() == JsonToken.FIELD_NAME && "suspicious".equals(parser.currentName())) {
+                    parser.nextToken();
+                    return parser.getBooleanValue();
+                }
+            }
+        } catch (IOException e) {
+            throw new ApiFailure("unreadable answer: " + e.getMessage(), true);
+        }
+        throw new ApiFailure("answer without suspicious", true);
+    }
+
+    @Override
+    public void close() {
+        http.close();
+    }
+}

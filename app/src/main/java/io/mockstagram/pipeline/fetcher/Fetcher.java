@@ -1,0 +1,165 @@
+package io.mockstagram.pipeline.fetcher;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.mockstagram.infra.Json;
+import io.mockstagram.infra.NatsLink;
+import io.mockstagram.infra.OpsServer;
+import io.mockstagram.infra.RedisConnector;
+import io.mockstagram.infra.RoleContext;
+import io.mockstagram.membership.Backoff;
+import io.mockstagram.pipeline.DeadLetter;
+import io.mockstagram.pipeline.PipelineStreams;
+import io.mockstagram.pipeline.TaskBatch;
+import io.mockstagram.pipeline.WorkQueue;
+import io.mockstagram.pipeline.latest.LatestReadings;
+import io.nats.client.Connection;
+import io.nats.client.Message;
+import io.nats.client.PublishOptions;
+import io.nats.client.api.PublishAck;
+import io.nats.client.impl.NatsMessage;
+import io.vertx.core.Context;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * A fetcher: takes task batches from the work queue, fetches every pk, publishes one
+ * reading batch per task batch and only then acknowledges the task. A fetcher that dies
+ * mid-batch leaves the task unacknowledged, and another fetcher takes it; the reading batch
+ * id is derived from the task's, so a batch published twice is stored once.
+ */
+public final class Fetcher implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Fetcher.class);
+    private static final Duration REDIS_COMMAND_TIMEOUT = Duration.ofSeconds(2);
+
+    private final FetcherSettings settings;
+    private final RoleContext context;
+    private final NatsLink nats;
+    private final Context loop;
+    private final FetchEngine engine;
+    private final Counter expired;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private OpsServer http;
+
+    private Fetcher(FetcherSettings settings, RoleContext context) {
+        this.settings = settings;
+        this.context = context;
+        var cluster = settings.cluster();
+        this.nats = context.own(NatsLink.start(cluster.nats(), "fetcher"));
+        PipelineStreams.ensureOnConnect(nats, cluster.namespace());
+        var redis = context.own(RedisConnector.connect(cluster.redis(), "fetcher", REDIS_COMMAND_TIMEOUT,
+                cluster.startupTimeout(), context.registry()));
+        var latest = new LatestReadings(redis.connection().async(), cluster.namespace());
+        this.loop = context.vertx().getOrCreateContext();
+        var api = context.own(new ApiClient(context.vertx(), settings.apiUrl(), settings.connections(),
+                settings.pipelining(), settings.requestTimeout()));
+        var classifier = new Classifier(api, latest::recordSuspicious, settings.classifyEvery(), settings.interval(),
+                settings.classifyInFlight(), context.registry());
+        this.engine = new FetchEngine(context.vertx(), api, classifier, settings.concurrency(), settings.maxAttempts(),
+                new Backoff(Duration.ofMillis(100), Duration.ofSeconds(2)), context.registry());
+        this.expired = Counter.builder("mockstagram.fetch.tasks.expired")
+                .description("Task batches skipped because their tick was long over").register(context.registry());
+        Gauge.builder("mockstagram.fetch.inflight", engine::inFlight).register(context.registry());
+        Gauge.builder("mockstagram.nats.connected", () -> nats.isConnected() ? 1 : 0).register(context.registry());
+        context.readiness().require("nats", nats::isConnected).require("redis", redis::isConnected);
+        context.own(new WorkQueue(nats, cluster.namespace().tasksStream(), "fetchers", Duration.ofSeconds(60),
+                settings.batchesInFlight(), this::handle)).start();
+    }
+
+    public static Fetcher start(FetcherSettings settings) {
+        RoleContext context = RoleContext.create("fetcher", "fetcher-" + ProcessHandle.current().pid(), 1);
+        try {
+            Fetcher fetcher = new Fetcher(settings, context);
+            fetcher.http = context.own(OpsServer.start(context.vertx(), "fetcher", settings.httpPort(), context.registry(),
+                    context.readiness(), router -> { }));
+            return fetcher;
+        } catch (RuntimeException e) {
+            context.close();
+            throw e;
+        }
+    }
+
+    public int httpPort() {
+        return http.port();
+    }
+
+    private void handle(Message message, Runnable release) {
+        TaskBatch task;
+        try {
+            task = Json.read(message.getData(), TaskBatch.class);
+        } catch (RuntimeException e) {
+            log.warn("dropping an unreadable task batch: {}", e.getMessage());
+            message.term();
+            release.run();
+            return;
+        }
+        long tickEndsMs = (task.tick() + 1) * task.intervalMs();
+        if (System.currentTimeMillis() > tickEndsMs + task.intervalMs()) {
+            // Fetching it now would only push every later batch further behind; the next tick schedules it again.
+            expired.increment();
+            message.ack();
+            release.run();
+            return;
+        }
+        String readingsId = "readings:" + taskId(message);
+        loop.runOnContext(ignored -> engine.fetch(task, readingsId).onComplete(outcome -> {
+            if (outcome.failed()) {
+                message.nak();
+                release.run();
+                return;
+            }
+            publish(outcome.result()).whenComplete((ack, failure) -> {
+                if (failure != null) {
+                    log.warn("could not publish readings; the task goes back to the queue: {}", failure.getMessage());
+                    message.nak();
+                } else {
+                    message.ack();
+                }
+                release.run();
+            });
+        }));
+    }
+
+    private static String taskId(Message message) {
+        String id = message.getHeaders() == null ? null : message.getHeaders().getFirst("Nats-Msg-Id");
+        return id != null ? id : "seq-" + message.metaData().streamSequence();
+    }
+
+    private CompletableFuture<PublishAck> publish(FetchEngine.Result result) {
+        Connection connection = nats.connection().orElse(null);
+        if (connection == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException("NATS not connected"));
+        }
+        var namespace = settings.cluster().namespace();
+        try {
+            for (DeadLetter dead : result.deadLetters()) {
+                connection.jetStream().publishAsync(NatsMessage.builder().subject(namespace.deadLetterSubject())
+                        .data(Json.writeBytes(dead)).build());
+                log.atWarn().setMessage("dead-lettered").addKeyValue("pk", dead.pk()).addKeyValue("tick", dead.tick())
+                        .addKeyValue("attempts", dead.attempts()).addKeyValue("error", dead.error()).log();
+            }
+            return connection.jetStream().publishAsync(namespace.readingsSubject(), Json.writeBytes(result.readings()),
+                    PublishOptions.builder().messageId(result.readings().id()).stream(namespace.readingsStream()).build());
+        } catch (Exception e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    public void awaitStop() throws InterruptedException {
+        stopped.await();
+    }
+
+    @Override
+    public void close() {
+        if (stopped.getCount() == 0) {
+            return;
+        }
+        context.close();
+        stopped.countDown();
+    }
+}

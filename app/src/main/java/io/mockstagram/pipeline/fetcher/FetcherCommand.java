@@ -1,0 +1,67 @@
+package io.mockstagram.pipeline.fetcher;
+
+import io.mockstagram.cli.ClusterOptions;
+import io.mockstagram.pipeline.scheduling.Schedule;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.time.Duration;
+import java.util.concurrent.Callable;
+
+@Command(name = "fetcher", mixinStandardHelpOptions = true,
+        description = {"Takes task batches from the queue, calls the API for each pk and publishes the readings.",
+                "Run more of them to fetch faster."})
+public final class FetcherCommand implements Callable<Integer> {
+
+    @Mixin
+    ClusterOptions cluster;
+
+    @Option(names = "--api-url", paramLabel = "URL", description = "The mock API. Env MOCKSTAGRAM_API_URL. Default http://localhost:3000.")
+    String apiUrl;
+
+    @Option(names = "--concurrency", description = "API calls under way at once. Default 64.")
+    int concurrency = 64;
+
+    @Option(names = "--connections", description = "Keep-alive connections to the API. Default 8.")
+    int connections = 8;
+
+    @Option(names = "--pipelining", description = "Requests in flight on one connection. Default 8.")
+    int pipelining = 8;
+
+    @Option(names = "--batches-in-flight", description = "Task batches taken from the queue at once. Default 4.")
+    int batchesInFlight = 4;
+
+    @Option(names = "--max-attempts", description = "Calls per pk before it is dead-lettered. Default 4.")
+    int maxAttempts = 4;
+
+    @Option(names = "--request-timeout", paramLabel = "DURATION", description = "Longest wait for one call. Default 2s.")
+    String requestTimeout;
+
+    @Option(names = "--interval", paramLabel = "DURATION", description = "The polling interval. Env MOCKSTAGRAM_INTERVAL. Default 60s.")
+    String interval;
+
+    @Option(names = "--classify-every", paramLabel = "DURATION", description = "How often each influencer is classified. Default 24h.")
+    String classifyEvery;
+
+    @Option(names = "--classify-in-flight", description = "Classification calls under way at once; 0 turns it off. Default 32.")
+    int classifyInFlight = 32;
+
+    @Option(names = "--http-port", paramLabel = "PORT", description = "Port of /health and /metrics; 0 picks a free one. Default 8081.")
+    Integer httpPort;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        var env = System.getenv();
+        var settings = new FetcherSettings(cluster.resolve(env), httpPort == null ? 8081 : httpPort,
+                FetcherSettings.apiUrl(apiUrl, env), concurrency, connections, pipelining, batchesInFlight, maxAttempts,
+                FetcherSettings.duration(requestTimeout, "--request-timeout", "MOCKSTAGRAM_REQUEST_TIMEOUT", Duration.ofSeconds(2), env),
+                FetcherSettings.duration(interval, "--interval", "MOCKSTAGRAM_INTERVAL", Schedule.DEFAULT_INTERVAL, env),
+                FetcherSettings.duration(classifyEvery, "--classify-every", "MOCKSTAGRAM_CLASSIFY_EVERY", Duration.ofHours(24), env),
+                classifyInFlight);
+        Fetcher fetcher = Fetcher.start(settings);
+        Runtime.getRuntime().addShutdownHook(new Thread(fetcher::close, "fetcher-shutdown"));
+        fetcher.awaitStop();
+        return 0;
+    }
+}

@@ -1,0 +1,176 @@
+package io.mockstagram.pipeline.updater;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.mockstagram.infra.Json;
+import io.mockstagram.infra.NatsLink;
+import io.mockstagram.infra.OpsServer;
+import io.mockstagram.infra.RedisConnector;
+import io.mockstagram.infra.RoleContext;
+import io.mockstagram.pipeline.PipelineStreams;
+import io.mockstagram.pipeline.ReadingBatch;
+import io.mockstagram.pipeline.WorkQueue;
+import io.mockstagram.pipeline.latest.BatchOutcome;
+import io.mockstagram.pipeline.latest.LatestReadings;
+import io.mockstagram.pipeline.timeseries.TimeSeries;
+import io.nats.client.Message;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * An updater: stores each reading batch in PostgreSQL, then applies it to Redis, then
+ * acknowledges it. Both writes are idempotent per (pk, tick), so a batch redelivered after a
+ * crash at any point is stored exactly once.
+ */
+public final class Updater implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Updater.class);
+    private static final Duration REDIS_COMMAND_TIMEOUT = Duration.ofSeconds(5);
+    private static final Duration MAINTENANCE_EVERY = Duration.ofMinutes(5);
+
+    private final RoleContext context;
+    private final TimeSeries timeSeries;
+    private final LatestReadings latest;
+    private final ExecutorService writers;
+    private final Counter stored;
+    private final Counter duplicates;
+    private final Counter tooOld;
+    private final Counter failures;
+    private final Timer lag;
+    private final Timer writeTime;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private OpsServer http;
+
+    private Updater(UpdaterSettings settings, RoleContext context) {
+        this.context = context;
+        var cluster = settings.cluster();
+        var registry = context.registry();
+        NatsLink nats = context.own(NatsLink.start(cluster.nats(), "updater"));
+        PipelineStreams.ensureOnConnect(nats, cluster.namespace());
+        var redis = context.own(RedisConnector.connect(cluster.redis(), "updater", REDIS_COMMAND_TIMEOUT,
+                cluster.startupTimeout(), registry));
+        this.latest = new LatestReadings(redis.connection().async(), cluster.namespace());
+        latest.preload().toCompletableFuture().join();
+        this.timeSeries = context.own(TimeSeries.open(settings.database(), cluster.namespace(), settings.timeSeries(),
+                cluster.startupTimeout(), registry));
+
+        this.writers = Executors.newFixedThreadPool(settings.batchesInFlight(), runnable -> {
+            Thread thread = new Thread(runnable, "updater-writer");
+            thread.setDaemon(true);
+            return thread;
+        });
+        context.own(writers::shutdownNow);
+        ScheduledExecutorService maintenance = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "partition-maintenance");
+            thread.setDaemon(true);
+            return thread;
+        });
+        context.own(maintenance::shutdownNow);
+        maintenance.scheduleWithFixedDelay(this::maintainPartitions, MAINTENANCE_EVERY.toMinutes(),
+                MAINTENANCE_EVERY.toMinutes(), TimeUnit.MINUTES);
+
+        this.stored = Counter.builder("mockstagram.update.readings").description("Readings stored for the first time")
+                .register(registry);
+        this.duplicates = Counter.builder("mockstagram.update.duplicates")
+                .description("Readings already stored (redelivered or fetched twice)").register(registry);
+        this.tooOld = Counter.builder("mockstagram.update.too.old")
+                .description("Readings too far behind an influencer's latest to count in its average").register(registry);
+        this.failures = Counter.builder("mockstagram.update.failures").register(registry);
+        this.lag = Timer.builder("mockstagram.update.lag").description("From when a pk was due until its reading is stored")
+                .publishPercentileHistogram().register(registry);
+        this.writeTime = Timer.builder("mockstagram.update.batch").description("Storing one reading batch")
+                .publishPercentileHistogram().register(registry);
+        Gauge.builder("mockstagram.nats.connected", () -> nats.isConnected() ? 1 : 0).register(registry);
+        Gauge.builder("mockstagram.redis.connected", () -> redis.isConnected() ? 1 : 0).register(registry);
+        context.readiness().require("nats", nats::isConnected).require("redis", redis::isConnected);
+
+        context.own(new WorkQueue(nats, cluster.namespace().readingsStream(), "updaters", Duration.ofSeconds(60),
+                settings.batchesInFlight(), this::handle)).start();
+    }
+
+    public static Updater start(UpdaterSettings settings) {
+        RoleContext context = RoleContext.create("updater", "updater-" + ProcessHandle.current().pid(), 1);
+        try {
+            Updater updater = new Updater(settings, context);
+            updater.http = context.own(OpsServer.start(context.vertx(), "updater", settings.httpPort(), context.registry(),
+                    context.readiness(), router -> { }));
+            return updater;
+        } catch (RuntimeException e) {
+            context.close();
+            throw e;
+        }
+    }
+
+    public int httpPort() {
+        return http.port();
+    }
+
+    private void handle(Message message, Runnable release) {
+        ReadingBatch batch;
+        try {
+            batch = Json.read(message.getData(), ReadingBatch.class);
+        } catch (RuntimeException e) {
+            log.warn("dropping an unreadable reading batch: {}", e.getMessage());
+            message.term();
+            release.run();
+            return;
+        }
+        writers.execute(() -> {
+            try {
+                store(batch);
+                message.ack();
+            } catch (Exception e) {
+                failures.increment();
+                log.warn("could not store reading batch {}; it will be delivered again: {}", batch.id(), e.toString());
+                message.nakWithDelay(Duration.ofSeconds(1));
+            } finally {
+                release.run();
+            }
+        });
+    }
+
+    /** PostgreSQL first: once a reading is durable there, Redis can always be brought up to date from a redelivery. */
+    private void store(ReadingBatch batch) throws Exception {
+        long started = System.nanoTime();
+        int inserted = timeSeries.store().insert(batch);
+        BatchOutcome outcome = latest.apply(batch).toCompletableFuture().get(REDIS_COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        writeTime.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+        stored.increment(inserted);
+        duplicates.increment(batch.size() - inserted);
+        tooOld.increment(outcome.tooOld());
+        lag.record(Math.max(0, System.currentTimeMillis() - batch.dueAtMs()), TimeUnit.MILLISECONDS);
+    }
+
+    private void maintainPartitions() {
+        try {
+            var done = timeSeries.partitions().maintain();
+            if (!done.created().isEmpty() || !done.dropped().isEmpty()) {
+                log.atInfo().setMessage("partitions maintained").addKeyValue("created", done.created().size())
+                        .addKeyValue("dropped", done.dropped().size()).log();
+            }
+        } catch (RuntimeException e) {
+            log.warn("partition maintenance failed; will try again: {}", e.getMessage());
+        }
+    }
+
+    public void awaitStop() throws InterruptedException {
+        stopped.await();
+    }
+
+    @Override
+    public void close() {
+        if (stopped.getCount() == 0) {
+            return;
+        }
+        context.close();
+        stopped.countDown();
+    }
+}

@@ -1,0 +1,46 @@
+package io.mockstagram.pipeline.updater;
+
+import io.mockstagram.cli.ClusterOptions;
+import io.mockstagram.config.DatabaseSettings;
+import io.mockstagram.pipeline.timeseries.TimeSeriesSettings;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.util.concurrent.Callable;
+
+@Command(name = "updater", mixinStandardHelpOptions = true,
+        description = {"Stores reading batches: the time series in PostgreSQL, and the latest reading, rank",
+                "and averages in Redis. Every write is idempotent per (pk, tick). Run more of them to store faster."})
+public final class UpdaterCommand implements Callable<Integer> {
+
+    @Mixin
+    ClusterOptions cluster;
+
+    @Option(names = "--database-url", paramLabel = "URL",
+            description = "PostgreSQL, postgresql://user:password@host:5432/db. Env DATABASE_URL. Default postgresql://localhost:5432/postgres.")
+    String databaseUrl;
+
+    @Option(names = "--retention", paramLabel = "DURATION", description = "How long readings are kept. Env MOCKSTAGRAM_RETENTION. Default 7d as 168h.")
+    String retention;
+
+    @Option(names = "--db-pool-size", description = "Database connections. Env MOCKSTAGRAM_DB_POOL_SIZE. Default 4.")
+    Integer poolSize;
+
+    @Option(names = "--batches-in-flight", description = "Reading batches stored at once. Default 2.")
+    int batchesInFlight = 2;
+
+    @Option(names = "--http-port", paramLabel = "PORT", description = "Port of /health and /metrics; 0 picks a free one. Default 8081.")
+    Integer httpPort;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        var env = System.getenv();
+        var settings = new UpdaterSettings(cluster.resolve(env), DatabaseSettings.resolve(databaseUrl, env),
+                TimeSeriesSettings.resolve(retention, poolSize, env), httpPort == null ? 8081 : httpPort, batchesInFlight);
+        Updater updater = Updater.start(settings);
+        Runtime.getRuntime().addShutdownHook(new Thread(updater::close, "updater-shutdown"));
+        updater.awaitStop();
+        return 0;
+    }
+}
