@@ -4,6 +4,7 @@ import io.mockstagram.api.ApiCommand;
 import io.mockstagram.bench.BenchCommand;
 import io.mockstagram.config.ConfigException;
 import io.mockstagram.dashboard.DashboardCommand;
+import io.mockstagram.local.RoleProcess;
 import io.mockstagram.nurse.NurseCommand;
 import io.mockstagram.pipeline.fetcher.FetcherCommand;
 import io.mockstagram.pipeline.updater.UpdaterCommand;
@@ -29,6 +30,7 @@ public final class Main implements Runnable {
 
     public static void main(String[] args) {
         System.setProperty("vertx.logger-delegate-factory-class-name", "io.vertx.core.logging.SLF4JLogDelegateFactory");
+        RoleProcess.stopWithParent();
         System.exit(commandLine().execute(args));
     }
 

@@ -21,6 +21,7 @@ public abstract class LocalServer implements AutoCloseable {
     protected final int port;
     protected final Path workDir;
     private Process process;
+    private Thread stopOnExit;
 
     protected LocalServer(String binary, String installHint, int port, Path workDir) {
         this.binary = binary;
@@ -55,6 +56,11 @@ public abstract class LocalServer implements AutoCloseable {
                     .start();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + binary, e);
+        }
+        // A server started here must not outlive this JVM, even when it is stopped by a signal.
+        if (stopOnExit == null) {
+            stopOnExit = new Thread(this::stop, "stop-" + binary);
+            Runtime.getRuntime().addShutdownHook(stopOnExit);
         }
         awaitUntil(this::isUp, Duration.ofSeconds(20), binary + " on port " + port + " did not come up; see "
                 + workDir.resolve(binary + ".log"));
@@ -92,6 +98,14 @@ public abstract class LocalServer implements AutoCloseable {
     @Override
     public void close() {
         stop();
+        if (stopOnExit != null && Thread.currentThread() != stopOnExit) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(stopOnExit);
+            } catch (IllegalStateException alreadyShuttingDown) {
+                // the hook runs anyway, and stopping twice is harmless
+            }
+            stopOnExit = null;
+        }
     }
 
     private void waitForExit() {

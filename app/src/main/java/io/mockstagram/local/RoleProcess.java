@@ -18,6 +18,9 @@ public final class RoleProcess implements AutoCloseable {
     /** Light JVM settings: the membership roles need little heap and should start fast. */
     public static final List<String> LIGHT_JVM = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx96m", "-Xss512k");
 
+    /** Names the process a role must not outlive; see {@link #stopWithParent()}. */
+    public static final String PARENT_VARIABLE = "MOCKSTAGRAM_PARENT_PID";
+
     private final String role;
     private final Process process;
     private final Path log;
@@ -43,10 +46,25 @@ public final class RoleProcess implements AutoCloseable {
             var builder = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
             builder.environment().putAll(env);
+            builder.environment().put(PARENT_VARIABLE, Long.toString(ProcessHandle.current().pid()));
             return new RoleProcess(role, builder.start(), log);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + role, e);
         }
+    }
+
+    /**
+     * In a role started by {@link #start}: exits, gracefully, as soon as the process that
+     * started it is gone, even if that one was killed with -9 and could not stop its children.
+     */
+    public static void stopWithParent() {
+        String parent = System.getenv(PARENT_VARIABLE);
+        if (parent == null) {
+            return;
+        }
+        ProcessHandle.of(Long.parseLong(parent)).ifPresentOrElse(
+                handle -> handle.onExit().thenRun(() -> System.exit(0)),
+                () -> System.exit(0));
     }
 
     public String role() {

@@ -4,6 +4,7 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.mockstagram.config.ClusterSettings;
 import io.mockstagram.local.FreePorts;
+import io.mockstagram.local.LocalServices;
 import io.mockstagram.local.RoleProcess;
 import io.mockstagram.membership.store.MembershipSnapshot;
 import io.mockstagram.membership.store.RedisMembershipStore;
@@ -38,7 +39,7 @@ final class LocalCluster implements AutoCloseable {
     }
 
     static LocalCluster start(ClusterSettings settings, int producers, Path work, PrintStream out) {
-        LocalServices services = LocalServices.provide(settings, work);
+        LocalServices services = LocalServices.provide(settings, null, work);
         var cluster = new LocalCluster(services, settings, out);
         out.printf("Redis %s, NATS %s, namespace %s; logs in %s%n", services.env().get("REDIS_URL"),
                 services.env().get("NATS_URL"), settings.namespace().name(), work.resolve("logs"));

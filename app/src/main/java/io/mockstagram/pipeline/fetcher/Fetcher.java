@@ -36,6 +36,8 @@ public final class Fetcher implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Fetcher.class);
     private static final Duration REDIS_COMMAND_TIMEOUT = Duration.ofSeconds(2);
+    /** A task batch may still be fetched this long after its tick, at least: time for a redelivery to land. */
+    private static final Duration EXPIRY_FLOOR = Duration.ofSeconds(30);
 
     private final FetcherSettings settings;
     private final RoleContext context;
@@ -67,7 +69,7 @@ public final class Fetcher implements AutoCloseable {
         Gauge.builder("mockstagram.fetch.inflight", engine::inFlight).register(context.registry());
         Gauge.builder("mockstagram.nats.connected", () -> nats.isConnected() ? 1 : 0).register(context.registry());
         context.readiness().require("nats", nats::isConnected).require("redis", redis::isConnected);
-        context.own(new WorkQueue(nats, cluster.namespace().tasksStream(), "fetchers", Duration.ofSeconds(60),
+        context.own(new WorkQueue(nats, cluster.namespace().tasksStream(), "fetchers", settings.ackWait(),
                 settings.batchesInFlight(), this::handle)).start();
     }
 
@@ -99,7 +101,7 @@ public final class Fetcher implements AutoCloseable {
             return;
         }
         long tickEndsMs = (task.tick() + 1) * task.intervalMs();
-        if (System.currentTimeMillis() > tickEndsMs + task.intervalMs()) {
+        if (System.currentTimeMillis() > tickEndsMs + Math.max(task.intervalMs(), EXPIRY_FLOOR.toMillis())) {
             // Fetching it now would only push every later batch further behind; the next tick schedules it again.
             expired.increment();
             message.ack();

@@ -47,6 +47,10 @@ public final class FetcherCommand implements Callable<Integer> {
     @Option(names = "--classify-in-flight", description = "Classification calls under way at once; 0 turns it off. Default 32.")
     int classifyInFlight = 32;
 
+    @Option(names = "--ack-wait", paramLabel = "DURATION",
+            description = "How long a task batch stays with a fetcher that took it before another may take it. Default 60s.")
+    String ackWait;
+
     @Option(names = "--http-port", paramLabel = "PORT", description = "Port of /health and /metrics; 0 picks a free one. Default 8081.")
     Integer httpPort;
 
@@ -58,7 +62,8 @@ public final class FetcherCommand implements Callable<Integer> {
                 FetcherSettings.duration(requestTimeout, "--request-timeout", "MOCKSTAGRAM_REQUEST_TIMEOUT", Duration.ofSeconds(2), env),
                 FetcherSettings.duration(interval, "--interval", "MOCKSTAGRAM_INTERVAL", Schedule.DEFAULT_INTERVAL, env),
                 FetcherSettings.duration(classifyEvery, "--classify-every", "MOCKSTAGRAM_CLASSIFY_EVERY", Duration.ofHours(24), env),
-                classifyInFlight);
+                classifyInFlight,
+                FetcherSettings.duration(ackWait, "--ack-wait", "MOCKSTAGRAM_ACK_WAIT", Duration.ofSeconds(60), env));
         Fetcher fetcher = Fetcher.start(settings);
         Runtime.getRuntime().addShutdownHook(new Thread(fetcher::close, "fetcher-shutdown"));
         fetcher.awaitStop();

@@ -21,10 +21,11 @@ import java.util.Map;
  * @param interval         the polling interval (to spread classification over the period)
  * @param classifyEvery    how often each influencer is classified suspicious or not
  * @param classifyInFlight classification calls under way at once; 0 turns classification off
+ * @param ackWait          how long a taken task batch stays with this fetcher before another may take it
  */
 public record FetcherSettings(ClusterSettings cluster, int httpPort, URI apiUrl, int concurrency, int connections,
                               int pipelining, int batchesInFlight, int maxAttempts, Duration requestTimeout,
-                              Duration interval, Duration classifyEvery, int classifyInFlight) {
+                              Duration interval, Duration classifyEvery, int classifyInFlight, Duration ackWait) {
 
     public static final String DEFAULT_API_URL = "http://localhost:3000";
 

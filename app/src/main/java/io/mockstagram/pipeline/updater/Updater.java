@@ -92,7 +92,7 @@ public final class Updater implements AutoCloseable {
         Gauge.builder("mockstagram.redis.connected", () -> redis.isConnected() ? 1 : 0).register(registry);
         context.readiness().require("nats", nats::isConnected).require("redis", redis::isConnected);
 
-        context.own(new WorkQueue(nats, cluster.namespace().readingsStream(), "updaters", Duration.ofSeconds(60),
+        context.own(new WorkQueue(nats, cluster.namespace().readingsStream(), "updaters", settings.ackWait(),
                 settings.batchesInFlight(), this::handle)).start();
     }
 

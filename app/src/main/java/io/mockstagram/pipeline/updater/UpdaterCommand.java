@@ -2,6 +2,8 @@ package io.mockstagram.pipeline.updater;
 
 import io.mockstagram.cli.ClusterOptions;
 import io.mockstagram.config.DatabaseSettings;
+import io.mockstagram.config.Durations;
+import io.mockstagram.config.Setting;
 import io.mockstagram.pipeline.timeseries.TimeSeriesSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -21,7 +23,7 @@ public final class UpdaterCommand implements Callable<Integer> {
             description = "PostgreSQL, postgresql://user:password@host:5432/db. Env DATABASE_URL. Default postgresql://localhost:5432/postgres.")
     String databaseUrl;
 
-    @Option(names = "--retention", paramLabel = "DURATION", description = "How long readings are kept. Env MOCKSTAGRAM_RETENTION. Default 7d as 168h.")
+    @Option(names = "--retention", paramLabel = "DURATION", description = "How long readings are kept, at least 1h. Env MOCKSTAGRAM_RETENTION. Default 168h.")
     String retention;
 
     @Option(names = "--db-pool-size", description = "Database connections. Env MOCKSTAGRAM_DB_POOL_SIZE. Default 4.")
@@ -30,6 +32,10 @@ public final class UpdaterCommand implements Callable<Integer> {
     @Option(names = "--batches-in-flight", description = "Reading batches stored at once. Default 2.")
     int batchesInFlight = 2;
 
+    @Option(names = "--ack-wait", paramLabel = "DURATION",
+            description = "How long a reading batch stays with an updater that took it before another may take it. Default 60s.")
+    String ackWait;
+
     @Option(names = "--http-port", paramLabel = "PORT", description = "Port of /health and /metrics; 0 picks a free one. Default 8081.")
     Integer httpPort;
 
@@ -37,7 +43,8 @@ public final class UpdaterCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         var env = System.getenv();
         var settings = new UpdaterSettings(cluster.resolve(env), DatabaseSettings.resolve(databaseUrl, env),
-                TimeSeriesSettings.resolve(retention, poolSize, env), httpPort == null ? 8081 : httpPort, batchesInFlight);
+                TimeSeriesSettings.resolve(retention, poolSize, env), httpPort == null ? 8081 : httpPort, batchesInFlight,
+                Setting.resolve(ackWait, "--ack-wait", env, "60s", "MOCKSTAGRAM_ACK_WAIT").as(Durations::parse, "a duration"));
         Updater updater = Updater.start(settings);
         Runtime.getRuntime().addShutdownHook(new Thread(updater::close, "updater-shutdown"));
         updater.awaitStop();

@@ -1,15 +1,12 @@
-package io.mockstagram.up;
+package io.mockstagram.local;
 
-import java.net.URI;
 import io.mockstagram.config.ClusterSettings;
-import io.mockstagram.local.FreePorts;
-import io.mockstagram.local.LocalServer;
-import io.mockstagram.local.NatsServer;
-import io.mockstagram.local.RedisServer;
+import io.mockstagram.config.DatabaseSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.net.Socket;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,22 +15,25 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The servers a local cluster uses: the configured ones when they answer, otherwise (when
+ * The servers a local cluster or a benchmark uses: the configured ones when they answer, otherwise (when
  * no URL was given) ones started here in the work directory and stopped on exit.
  */
-final class LocalServices implements AutoCloseable {
+public final class LocalServices implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(LocalServices.class);
 
     private final List<LocalServer> started = new ArrayList<>();
     private final Map<String, String> env = new LinkedHashMap<>();
 
-    static LocalServices provide(ClusterSettings cluster, Path workDir) {
+    public static LocalServices provide(ClusterSettings cluster, DatabaseSettings database, Path workDir) {
         var services = new LocalServices();
         try {
             services.env.put("MOCKSTAGRAM_NAMESPACE", cluster.namespace().name());
             services.env.put("REDIS_URL", services.redisUrl(cluster, workDir));
             services.env.put("NATS_URL", services.natsUrl(cluster, workDir));
+            if (database != null) {
+                services.env.put("DATABASE_URL", services.databaseUrl(database));
+            }
             return services;
         } catch (RuntimeException e) {
             services.close();
@@ -42,7 +42,7 @@ final class LocalServices implements AutoCloseable {
     }
 
     /** The variables that point the roles at these servers. */
-    Map<String, String> env() {
+    public Map<String, String> env() {
         return env;
     }
 
@@ -63,6 +63,15 @@ final class LocalServices implements AutoCloseable {
         }
         log.info("no NATS at {}; starting nats-server with JetStream", nats.redacted());
         return start(new NatsServer(FreePorts.next(), workDir.resolve("nats")), "NATS");
+    }
+
+    private String databaseUrl(DatabaseSettings database) {
+        URI uri = URI.create(database.jdbcUrl().substring("jdbc:".length()));
+        if (!answers(uri.getHost(), uri.getPort() > 0 ? uri.getPort() : 5432)) {
+            throw new IllegalStateException("no PostgreSQL answers at " + database.redacted()
+                    + "; start one (apt-get install postgresql) or set DATABASE_URL");
+        }
+        return database.setting().value();
     }
 
     private String start(LocalServer server, String what) {

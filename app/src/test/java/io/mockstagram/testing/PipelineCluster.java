@@ -1,0 +1,270 @@
+package io.mockstagram.testing;
+
+import io.lettuce.core.KeyScanArgs;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.ScanIterator;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.mockstagram.config.DatabaseSettings;
+import io.mockstagram.config.Namespace;
+import io.mockstagram.local.FreePorts;
+import io.mockstagram.local.RoleProcess;
+import io.mockstagram.pipeline.latest.LatestReadings;
+import io.nats.client.Nats;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.stream.Collectors;
+
+/**
+ * The whole pipeline as separate processes (mock API, nurse, producers, fetchers, updaters)
+ * on the machine's Redis, NATS and PostgreSQL, in a namespace and schema of its own that
+ * are deleted afterwards. Checks read the stored data directly.
+ */
+public final class PipelineCluster implements AutoCloseable {
+
+    public static final List<String> JVM = List.of("-XX:+UseSerialGC", "-Xmx256m", "-Xss512k");
+
+    private final String redisUrl = System.getenv().getOrDefault("REDIS_URL", "redis://127.0.0.1:6379");
+    private final String natsUrl = System.getenv().getOrDefault("NATS_URL", "nats://127.0.0.1:4222");
+    private final DatabaseSettings database = DatabaseSettings.resolve(null,
+            Map.of("DATABASE_URL", System.getenv().getOrDefault("DATABASE_URL", "postgresql://127.0.0.1:5432/postgres")));
+    private final Namespace namespace = new Namespace("e2e-" + UUID.randomUUID().toString().substring(0, 8));
+    private final int influencers;
+    private final Duration interval;
+    private final Path workDir;
+    private final int apiPort = FreePorts.next();
+    private final Map<String, RoleProcess> roles = new LinkedHashMap<>();
+    private final Map<String, Integer> ports = new HashMap<>();
+    private final RedisClient redisClient;
+    private final StatefulRedisConnection<String, String> redis;
+    private final HttpClient http = HttpClient.newBuilder().executor(Executors.newFixedThreadPool(2, r -> {
+        Thread thread = new Thread(r, "pipeline-test-http");
+        thread.setDaemon(true);
+        return thread;
+    })).build();
+
+    public PipelineCluster(int influencers, Duration interval) {
+        this.influencers = influencers;
+        this.interval = interval;
+        try {
+            this.workDir = Files.createTempDirectory("mockstagram-e2e-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        this.redisClient = RedisClient.create(redisUrl);
+        this.redis = redisClient.connect();
+    }
+
+    public Namespace namespace() {
+        return namespace;
+    }
+
+    public Duration interval() {
+        return interval;
+    }
+
+    public int influencers() {
+        return influencers;
+    }
+
+    public LatestReadings latest() {
+        return new LatestReadings(redis.async(), namespace);
+    }
+
+    private Map<String, String> env() {
+        return Map.of("REDIS_URL", redisUrl, "NATS_URL", natsUrl, "DATABASE_URL", database.setting().value(),
+                "MOCKSTAGRAM_NAMESPACE", namespace.name(), "MOCKSTAGRAM_INTERVAL", interval.toMillis() + "ms",
+                "MOCKSTAGRAM_INFLUENCERS", Integer.toString(influencers), "MOCKSTAGRAM_API_URL", "http://127.0.0.1:" + apiPort);
+    }
+
+    public RoleProcess start(String name, String role, List<String> jvm, String... args) {
+        int port = role.equals("api") ? apiPort : FreePorts.next();
+        List<String> all = new ArrayList<>(List.of(args));
+        all.add("--http-port");
+        all.add(Integer.toString(port));
+        RoleProcess process = RoleProcess.start(role, jvm, all, env(), workDir.resolve("logs/" + name + ".log"));
+        roles.put(name, process);
+        ports.put(name, port);
+        return process;
+    }
+
+    public RoleProcess api(String... faults) {
+        List<String> args = new ArrayList<>(List.of("--seed", "7"));
+        args.addAll(List.of(faults));
+        return start("api", "api", JVM, args.toArray(String[]::new));
+    }
+
+    public RoleProcess nurse() {
+        return start("nurse", "nurse", RoleProcess.LIGHT_JVM);
+    }
+
+    public RoleProcess producer(String name) {
+        return start(name, "producer", RoleProcess.LIGHT_JVM, "--name", name);
+    }
+
+    public RoleProcess fetcher(String name, String... args) {
+        List<String> all = new ArrayList<>(List.of("--ack-wait", "3s"));
+        all.addAll(List.of(args));
+        return start(name, "fetcher", JVM, all.toArray(String[]::new));
+    }
+
+    public RoleProcess updater(String name) {
+        return start(name, "updater", JVM, "--ack-wait", "3s");
+    }
+
+    public RoleProcess role(String name) {
+        return roles.get(name);
+    }
+
+    public Optional<String> get(String role, String path) {
+        try {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + ports.get(role) + path)).timeout(Duration.ofSeconds(2)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return response.statusCode() == 200 ? Optional.of(response.body()) : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+    }
+
+    /** The sum of a Prometheus counter over one role's series. */
+    public double metric(String role, String name) {
+        return get(role, "/metrics").map(text -> text.lines()
+                .filter(line -> line.startsWith(name + "{") || line.startsWith(name + " "))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                .sum()).orElse(0.0);
+    }
+
+    /** Readings stored per tick start, straight from PostgreSQL. */
+    public TreeMap<Instant, Integer> readingsPerTick() {
+        return query("select scheduled_at, count(*) from " + table() + " group by scheduled_at", rs -> {
+            var counts = new TreeMap<Instant, Integer>();
+            while (rs.next()) {
+                counts.put(rs.getTimestamp(1).toInstant(), rs.getInt(2));
+            }
+            return counts;
+        });
+    }
+
+    /** The ticks that ended before {@code until}, from the first that began after {@code since}. */
+    public Map<Instant, Integer> completedTicks(Instant since, Instant until) {
+        return readingsPerTick().entrySet().stream()
+                .filter(e -> e.getKey().isAfter(since) && e.getKey().plus(interval).isBefore(until))
+                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue, (a, b) -> a, TreeMap::new));
+    }
+
+    /** Every pk's readings, as stored: pk to follower counts in tick order. */
+    public Map<Integer, List<Integer>> followerHistory() {
+        return query("select pk, follower_count from " + table() + " order by pk, scheduled_at", rs -> {
+            var history = new HashMap<Integer, List<Integer>>();
+            while (rs.next()) {
+                history.computeIfAbsent(rs.getInt(1), pk -> new ArrayList<>()).add(rs.getInt(2));
+            }
+            return history;
+        });
+    }
+
+    /** True when no task or reading batch waits in a queue or with a worker. */
+    public boolean drained() {
+        try (var nats = Nats.connect(natsUrl)) {
+            var jsm = nats.jetStreamManagement();
+            return jsm.getStreamInfo(namespace.tasksStream()).getStreamState().getMsgCount() == 0
+                    && jsm.getStreamInfo(namespace.readingsStream()).getStreamState().getMsgCount() == 0;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    public long deadLetters() {
+        try (var nats = Nats.connect(natsUrl)) {
+            return nats.jetStreamManagement().getStreamInfo(namespace.deadLetterStream()).getStreamState().getMsgCount();
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    private String table() {
+        return "\"" + namespace.databaseSchema() + "\".readings";
+    }
+
+    private interface Rows<T> {
+        T read(ResultSet rs) throws SQLException;
+    }
+
+    private <T> T query(String sql, Rows<T> rows) {
+        try (var connection = DriverManager.getConnection(database.jdbcUrl(), database.user(), database.password());
+             var statement = connection.createStatement();
+             var rs = statement.executeQuery(sql)) {
+            return rows.read(rs);
+        } catch (SQLException e) {
+            throw new IllegalStateException(sql + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The last lines each process wrote, to explain a failure. */
+    public String logs() {
+        return roles.entrySet().stream().map(e -> {
+            String[] lines = e.getValue().output().split("\n");
+            return "---- " + e.getKey() + "\n" + String.join("\n",
+                    List.of(lines).subList(Math.max(0, lines.length - 25), lines.length));
+        }).collect(Collectors.joining("\n"));
+    }
+
+    @Override
+    public void close() {
+        roles.values().forEach(RoleProcess::close);
+        ScanIterator<String> keys = ScanIterator.scan(redis.sync(), KeyScanArgs.Builder.matches(namespace.name() + "*").limit(500));
+        List<String> batch = new ArrayList<>();
+        while (keys.hasNext()) {
+            batch.add(keys.next());
+        }
+        if (!batch.isEmpty()) {
+            redis.sync().del(batch.toArray(String[]::new));
+        }
+        redis.close();
+        redisClient.shutdown();
+        try (var nats = Nats.connect(natsUrl)) {
+            var jsm = nats.jetStreamManagement();
+            for (String stream : jsm.getStreamNames()) {
+                if (stream.startsWith(namespace.name() + "_")) {
+                    jsm.deleteStream(stream);
+                }
+            }
+        } catch (Exception e) {
+            // best effort: a leftover stream in a unique namespace harms nobody
+        }
+        execute("drop schema if exists \"" + namespace.databaseSchema() + "\" cascade");
+    }
+
+    private void execute(String sql) {
+        try (var connection = DriverManager.getConnection(database.jdbcUrl(), database.user(), database.password());
+             var statement = connection.createStatement()) {
+            statement.execute(sql);
+        } catch (SQLException e) {
+            throw new IllegalStateException(sql + ": " + e.getMessage(), e);
+        }
+    }
+}
