@@ -3,9 +3,14 @@ package io.mockstagram.bench;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Reads what a benchmark needs out of Prometheus text: counter sums and histogram buckets. */
 final class Scrape {
+
+    /** The bucket's bound, not any other label that happens to end in "le" (such as role). */
+    private static final Pattern BOUND = Pattern.compile("[{,]le=\"([^\"]+)\"");
 
     private Scrape() {
     }
@@ -29,8 +34,11 @@ final class Scrape {
             if (!line.startsWith(prefix)) {
                 continue;
             }
-            int le = line.indexOf("le=\"");
-            String bound = line.substring(le + 4, line.indexOf('"', le + 4));
+            Matcher le = BOUND.matcher(line);
+            if (!le.find()) {
+                continue;
+            }
+            String bound = le.group(1);
             double upper = bound.equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(bound);
             buckets.merge(upper, Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)), Double::sum);
         }

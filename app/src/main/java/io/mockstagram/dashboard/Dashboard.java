@@ -1,17 +1,26 @@
 package io.mockstagram.dashboard;
 
 import io.micrometer.core.instrument.Gauge;
+import io.mockstagram.events.ClusterEvents;
+import io.mockstagram.infra.NatsLink;
 import io.mockstagram.infra.OpsServer;
 import io.mockstagram.infra.RedisConnector;
 import io.mockstagram.infra.RoleContext;
 import io.mockstagram.pipeline.latest.LatestReadings;
+import io.mockstagram.pipeline.stats.PipelineStats;
 import io.mockstagram.pipeline.timeseries.TimeSeries;
 import io.mockstagram.pipeline.timeseries.TimeSeriesSettings;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.StaticHandler;
 
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 
-/** The dashboard role: the query API over Redis and PostgreSQL. */
+/**
+ * The dashboard: the web pages (cluster, influencer and pipeline views, updated live over
+ * server-sent events) and the query API, over Redis, PostgreSQL and the events stream.
+ */
 public final class Dashboard implements AutoCloseable {
 
     private static final Duration REDIS_COMMAND_TIMEOUT = Duration.ofSeconds(2);
@@ -25,26 +34,49 @@ public final class Dashboard implements AutoCloseable {
         this.http = http;
     }
 
-    public static Dashboard start(DashboardSettings settings) {
+    public static Dashboard start(DashboardSettings settings, Optional<ClusterControl> control) {
         RoleContext context = RoleContext.create("dashboard", "dashboard-" + ProcessHandle.current().pid(), 1);
         try {
             var cluster = settings.cluster();
+            var namespace = cluster.namespace();
             var redis = context.own(RedisConnector.connect(cluster.redis(), "dashboard", REDIS_COMMAND_TIMEOUT,
                     cluster.startupTimeout(), context.registry()));
-            var latest = new LatestReadings(redis.connection().async(), cluster.namespace());
+            NatsLink nats = context.own(NatsLink.start(cluster.nats(), "dashboard"));
+            var latest = new LatestReadings(redis.connection().async(), namespace);
             latest.preload().toCompletableFuture().join();
-            TimeSeries timeSeries = context.own(TimeSeries.open(settings.database(), cluster.namespace(),
+            TimeSeries timeSeries = context.own(TimeSeries.open(settings.database(), namespace,
                     TimeSeriesSettings.defaults(), cluster.startupTimeout(), context.registry()));
-            var api = new QueryApi(context.vertx(), latest, timeSeries.store(), context.registry());
+
+            var schedule = settings.schedule();
+            var clusterView = new ClusterView(redis.connection().async(), namespace, settings.lease(),
+                    settings.partitioner(), schedule.range(), schedule.interval(), control.isPresent());
+            var pipelineView = new PipelineView(new PipelineStats(redis.connection().async(), namespace),
+                    schedule.range(), schedule.interval());
+            var events = new EventFeed(new ClusterEvents(nats, namespace));
+            var live = new LiveStream(context.vertx(), clusterView, pipelineView, events);
+            var clusterRoutes = new ClusterRoutes(clusterView, pipelineView, events, live, control);
+            var queries = new QueryApi(context.vertx(), latest, timeSeries.store(), context.registry());
+
             Gauge.builder("mockstagram.redis.connected", () -> redis.isConnected() ? 1 : 0).register(context.registry());
+            Gauge.builder("mockstagram.nats.connected", () -> nats.isConnected() ? 1 : 0).register(context.registry());
             context.readiness().require("redis", redis::isConnected);
-            OpsServer http = context.own(OpsServer.start(context.vertx(), "dashboard", settings.httpPort(),
-                    context.registry(), context.readiness(), api::mount));
+            OpsServer http = context.own(OpsServer.start(context.vertx(), "dashboard", settings.host(), settings.httpPort(),
+                    context.registry(), context.readiness(), router -> {
+                        queries.mount(router);
+                        clusterRoutes.mount(router);
+                        mountPages(router);
+                    }));
             return new Dashboard(context, http);
         } catch (RuntimeException e) {
             context.close();
             throw e;
         }
+    }
+
+    /** The pages and their assets, all served from the jar: nothing is fetched from the internet. */
+    private static void mountPages(Router router) {
+        router.get("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars").setCachingEnabled(true));
+        router.get("/*").handler(StaticHandler.create("dashboard").setIndexPage("index.html").setCachingEnabled(false));
     }
 
     public int httpPort() {

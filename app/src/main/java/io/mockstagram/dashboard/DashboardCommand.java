@@ -1,17 +1,19 @@
 package io.mockstagram.dashboard;
 
 import io.mockstagram.cli.ClusterOptions;
-import io.mockstagram.config.ConfigException;
 import io.mockstagram.config.DatabaseSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 @Command(name = "dashboard", mixinStandardHelpOptions = true,
-        description = {"Serves the query API (/api/influencers/{pk}, /api/influencers/{pk}/timeline, /api/stats)",
-                "from Redis and PostgreSQL."})
+        description = {"Serves the dashboard (cluster, influencer and pipeline views) and the query API",
+                "(/api/influencers/{pk}, /api/influencers/{pk}/timeline, /api/stats) from Redis and PostgreSQL.",
+                "It reads MOCKSTAGRAM_INTERVAL, MOCKSTAGRAM_INFLUENCERS, MOCKSTAGRAM_LEASE_MS and",
+                "MOCKSTAGRAM_PARTITIONER as the producers do."})
 public final class DashboardCommand implements Callable<Integer> {
 
     @Mixin
@@ -27,11 +29,9 @@ public final class DashboardCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         var env = System.getenv();
-        int port = httpPort == null ? DashboardSettings.DEFAULT_HTTP_PORT : httpPort;
-        if (port < 0 || port > 65535) {
-            throw new ConfigException("--http-port " + port + " is not a TCP port (0-65535; 0 picks a free one)");
-        }
-        Dashboard dashboard = Dashboard.start(new DashboardSettings(cluster.resolve(env), DatabaseSettings.resolve(databaseUrl, env), port));
+        var settings = DashboardSettings.resolve(cluster.resolve(env), DatabaseSettings.resolve(databaseUrl, env),
+                "0.0.0.0", httpPort, env);
+        Dashboard dashboard = Dashboard.start(settings, Optional.empty());
         Runtime.getRuntime().addShutdownHook(new Thread(dashboard::close, "dashboard-shutdown"));
         dashboard.awaitStop();
         return 0;

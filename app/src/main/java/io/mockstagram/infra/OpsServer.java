@@ -32,6 +32,12 @@ public final class OpsServer implements AutoCloseable {
 
     public static OpsServer start(Vertx vertx, String role, int port, PrometheusMeterRegistry registry,
                                   Readiness readiness, Consumer<Router> roleRoutes) {
+        return start(vertx, role, "0.0.0.0", port, registry, readiness, roleRoutes);
+    }
+
+    /** Listens on {@code host} only: loopback keeps a server off the network. */
+    public static OpsServer start(Vertx vertx, String role, String host, int port, PrometheusMeterRegistry registry,
+                                  Readiness readiness, Consumer<Router> roleRoutes) {
         Router router = Router.router(vertx);
         router.get("/health/live").handler(ctx -> HttpJson.send(ctx, 200, Map.of("status", "UP")));
         router.get("/health/ready").handler(ctx -> {
@@ -44,7 +50,7 @@ public final class OpsServer implements AutoCloseable {
         roleRoutes.accept(router);
         router.route().last().handler(OpsServer::notFound);
 
-        HttpServer server = await(vertx.createHttpServer().requestHandler(router).listen(port), "HTTP port " + port);
+        HttpServer server = await(vertx.createHttpServer().requestHandler(router).listen(port, host), "HTTP port " + port);
         log.atInfo().setMessage("serving HTTP").addKeyValue("role", role).addKeyValue("port", server.actualPort()).log();
         return new OpsServer(server);
     }

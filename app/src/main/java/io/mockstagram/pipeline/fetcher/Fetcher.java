@@ -13,6 +13,7 @@ import io.mockstagram.pipeline.PipelineStreams;
 import io.mockstagram.pipeline.TaskBatch;
 import io.mockstagram.pipeline.WorkQueue;
 import io.mockstagram.pipeline.latest.LatestReadings;
+import io.mockstagram.pipeline.stats.PipelineStats;
 import io.nats.client.Connection;
 import io.nats.client.Message;
 import io.nats.client.PublishOptions;
@@ -44,6 +45,7 @@ public final class Fetcher implements AutoCloseable {
     private final NatsLink nats;
     private final Context loop;
     private final FetchEngine engine;
+    private final PipelineStats stats;
     private final Counter expired;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private OpsServer http;
@@ -57,9 +59,10 @@ public final class Fetcher implements AutoCloseable {
         var redis = context.own(RedisConnector.connect(cluster.redis(), "fetcher", REDIS_COMMAND_TIMEOUT,
                 cluster.startupTimeout(), context.registry()));
         var latest = new LatestReadings(redis.connection().async(), cluster.namespace());
+        this.stats = new PipelineStats(redis.connection().async(), cluster.namespace());
         this.loop = context.vertx().getOrCreateContext();
         var api = context.own(new ApiClient(context.vertx(), settings.apiUrl(), settings.connections(),
-                settings.pipelining(), settings.requestTimeout()));
+                settings.pipelining(), settings.classifyInFlight(), settings.requestTimeout()));
         var classifier = new Classifier(api, latest::recordSuspicious, settings.classifyEvery(), settings.interval(),
                 settings.classifyInFlight(), context.registry());
         this.engine = new FetchEngine(context.vertx(), api, classifier, settings.concurrency(), settings.maxAttempts(),
@@ -139,6 +142,9 @@ public final class Fetcher implements AutoCloseable {
         }
         var namespace = settings.cluster().namespace();
         try {
+            if (!result.deadLetters().isEmpty()) {
+                stats.recordDeadLetters(result.deadLetters().size());
+            }
             for (DeadLetter dead : result.deadLetters()) {
                 connection.jetStream().publishAsync(NatsMessage.builder().subject(namespace.deadLetterSubject())
                         .data(Json.writeBytes(dead)).build());

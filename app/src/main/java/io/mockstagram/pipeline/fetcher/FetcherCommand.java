@@ -23,10 +23,10 @@ public final class FetcherCommand implements Callable<Integer> {
     @Option(names = "--concurrency", description = "API calls under way at once. Default 64.")
     int concurrency = 64;
 
-    @Option(names = "--connections", description = "Keep-alive connections to the API. Default 8.")
+    @Option(names = "--connections", description = "Keep-alive connections to the API for reads. Default 8.")
     int connections = 8;
 
-    @Option(names = "--pipelining", description = "Requests in flight on one connection. Default 8.")
+    @Option(names = "--pipelining", description = "Reads in flight on one connection (HTTP/1.1 pipelining). Default 8.")
     int pipelining = 8;
 
     @Option(names = "--batches-in-flight", description = "Task batches taken from the queue at once. Default 4.")

@@ -13,6 +13,7 @@ import io.mockstagram.pipeline.ReadingBatch;
 import io.mockstagram.pipeline.WorkQueue;
 import io.mockstagram.pipeline.latest.BatchOutcome;
 import io.mockstagram.pipeline.latest.LatestReadings;
+import io.mockstagram.pipeline.stats.PipelineStats;
 import io.mockstagram.pipeline.timeseries.TimeSeries;
 import io.nats.client.Message;
 import org.slf4j.Logger;
@@ -39,6 +40,7 @@ public final class Updater implements AutoCloseable {
     private final RoleContext context;
     private final TimeSeries timeSeries;
     private final LatestReadings latest;
+    private final PipelineStats stats;
     private final ExecutorService writers;
     private final Counter stored;
     private final Counter duplicates;
@@ -59,6 +61,7 @@ public final class Updater implements AutoCloseable {
                 cluster.startupTimeout(), registry));
         this.latest = new LatestReadings(redis.connection().async(), cluster.namespace());
         latest.preload().toCompletableFuture().join();
+        this.stats = new PipelineStats(redis.connection().async(), cluster.namespace());
         this.timeSeries = context.own(TimeSeries.open(settings.database(), cluster.namespace(), settings.timeSeries(),
                 cluster.startupTimeout(), registry));
 
@@ -146,7 +149,11 @@ public final class Updater implements AutoCloseable {
         stored.increment(inserted);
         duplicates.increment(batch.size() - inserted);
         tooOld.increment(outcome.tooOld());
-        lag.record(Math.max(0, System.currentTimeMillis() - batch.dueAtMs()), TimeUnit.MILLISECONDS);
+        long lagMs = Math.max(0, System.currentTimeMillis() - batch.dueAtMs());
+        lag.record(lagMs, TimeUnit.MILLISECONDS);
+        if (inserted > 0) {
+            stats.recordBatch(batch.tick(), inserted, lagMs);
+        }
     }
 
     private void maintainPartitions() {
