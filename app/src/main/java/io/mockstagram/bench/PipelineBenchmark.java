@@ -122,9 +122,11 @@ final class PipelineBenchmark {
     }
 
     private Result measure(WebClient http, LatestReadings latest, Map<String, String> env) throws Exception {
-        progress.accept("warming up: waiting for a first full interval");
+        // Producers that start mid-interval schedule their whole share into what is left of it:
+        // the pipeline starts behind, and the measurement waits until it has caught up.
+        progress.accept("warming up: waiting until an interval is fully polled");
         Duration interval = options.interval();
-        Instant warmupLimit = Instant.now().plus(interval.multipliedBy(3)).plusSeconds(60);
+        Instant warmupLimit = Instant.now().plus(interval.multipliedBy(10)).plusSeconds(60);
         while (coverageOf(latest, Tick.at(Instant.now(), interval).index() - 1) < options.influencers()) {
             require(Instant.now().isBefore(warmupLimit), "no interval was ever fully polled; see the logs in "
                     + options.workDir().resolve("logs"));
@@ -220,7 +222,8 @@ final class PipelineBenchmark {
         Map<String, Double> seconds = new LinkedHashMap<>();
         roles.values().forEach(role -> seconds.merge(role.kind(), cpuOf(ProcessHandle.of(role.process().pid())), Double::sum));
         ProcessHandle.allProcesses().forEach(process -> process.info().command().ifPresent(command -> {
-            String server = command.endsWith("/redis-server") ? "redis-server"
+            // Debian's redis-server is a link to redis-check-rdb, which is what the process reports.
+            String server = command.endsWith("/redis-server") || command.endsWith("/redis-check-rdb") ? "redis-server"
                     : command.endsWith("/nats-server") ? "nats-server"
                     : command.endsWith("/postgres") ? "postgresql" : null;
             if (server != null) {

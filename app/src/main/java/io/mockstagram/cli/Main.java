@@ -4,6 +4,7 @@ import io.mockstagram.api.ApiCommand;
 import io.mockstagram.bench.BenchCommand;
 import io.mockstagram.config.ConfigException;
 import io.mockstagram.dashboard.DashboardCommand;
+import io.mockstagram.local.LocalServerException;
 import io.mockstagram.local.RoleProcess;
 import io.mockstagram.nurse.NurseCommand;
 import io.mockstagram.pipeline.fetcher.FetcherCommand;
@@ -40,6 +41,10 @@ public final class Main implements Runnable {
                     if (e instanceof ConfigException || e instanceof IllegalArgumentException) {
                         cmd.getErr().println(cmd.getCommandName() + ": " + e.getMessage());
                         return CONFIG_ERROR;
+                    }
+                    if (e instanceof LocalServerException) {
+                        cmd.getErr().println(cmd.getCommandName() + ": " + e.getMessage());
+                        return 1;
                     }
                     throw e;
                 });

@@ -6,6 +6,7 @@ import io.mockstagram.infra.NatsLink;
 import io.mockstagram.infra.OpsServer;
 import io.mockstagram.infra.RedisConnector;
 import io.mockstagram.infra.RoleContext;
+import io.mockstagram.membership.ChangeWatcher;
 import io.mockstagram.pipeline.latest.LatestReadings;
 import io.mockstagram.pipeline.stats.PipelineStats;
 import io.mockstagram.pipeline.timeseries.TimeSeries;
@@ -54,6 +55,9 @@ public final class Dashboard implements AutoCloseable {
                     schedule.range(), schedule.interval());
             var events = new EventFeed(new ClusterEvents(nats, namespace));
             var live = new LiveStream(context.vertx(), clusterView, pipelineView, events);
+            // Pages hear of a renumbering the moment Redis makes it, not at the next periodic push.
+            context.own(new ChangeWatcher(redis.connectPubSub(), namespace.membershipKeys()))
+                    .addListener(notice -> live.membershipChanged());
             var clusterRoutes = new ClusterRoutes(clusterView, pipelineView, events, live, control);
             var queries = new QueryApi(context.vertx(), latest, timeSeries.store(), context.registry());
 

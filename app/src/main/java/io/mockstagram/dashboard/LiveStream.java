@@ -36,6 +36,11 @@ final class LiveStream {
         events.addListener(event -> loop.runOnContext(ignored -> broadcast("event", Json.write(event))));
     }
 
+    /** Pushes the cluster now rather than at the next tick of the periodic push. */
+    void membershipChanged() {
+        loop.runOnContext(ignored -> pushCluster(false));
+    }
+
     void connect(RoutingContext ctx) {
         HttpServerResponse response = ctx.response()
                 .setChunked(true)

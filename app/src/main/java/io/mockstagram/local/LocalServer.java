@@ -32,6 +32,18 @@ public abstract class LocalServer implements AutoCloseable {
 
     protected abstract List<String> arguments();
 
+    /** The whole command line; by default the binary followed by {@link #arguments()}. */
+    protected List<String> command() {
+        var command = new ArrayList<String>();
+        command.add(Binaries.find(binary, installHint).toString());
+        command.addAll(arguments());
+        return command;
+    }
+
+    /** Work before the first start, such as creating a data directory. */
+    protected void prepare() {
+    }
+
     /** True once the server answers on its port. */
     protected abstract boolean isUp();
 
@@ -47,10 +59,8 @@ public abstract class LocalServer implements AutoCloseable {
         }
         try {
             Files.createDirectories(workDir);
-            var command = new ArrayList<String>();
-            command.add(Binaries.find(binary, installHint).toString());
-            command.addAll(arguments());
-            process = new ProcessBuilder(command)
+            prepare();
+            process = new ProcessBuilder(command())
                     .redirectErrorStream(true)
                     .redirectOutput(workDir.resolve(binary + ".log").toFile())
                     .start();
@@ -59,7 +69,7 @@ public abstract class LocalServer implements AutoCloseable {
         }
         // A server started here must not outlive this JVM, even when it is stopped by a signal.
         if (stopOnExit == null) {
-            stopOnExit = new Thread(this::stop, "stop-" + binary);
+            stopOnExit = new Thread(this::close, "stop-" + binary);
             Runtime.getRuntime().addShutdownHook(stopOnExit);
         }
         awaitUntil(this::isUp, Duration.ofSeconds(20), binary + " on port " + port + " did not come up; see "
@@ -82,9 +92,14 @@ public abstract class LocalServer implements AutoCloseable {
     /** SIGTERM and wait. */
     public synchronized void stop() {
         if (process != null && process.isAlive()) {
-            process.destroy();
+            requestStop(process);
             waitForExit();
         }
+    }
+
+    /** Asks the server to stop; SIGTERM unless it has a better signal for a quick, clean stop. */
+    protected void requestStop(Process running) {
+        running.destroy();
     }
 
     public synchronized void pause() {

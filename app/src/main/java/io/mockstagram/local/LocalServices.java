@@ -2,6 +2,7 @@ package io.mockstagram.local;
 
 import io.mockstagram.config.ClusterSettings;
 import io.mockstagram.config.DatabaseSettings;
+import io.mockstagram.config.Setting;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,16 +24,26 @@ public final class LocalServices implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LocalServices.class);
 
     private final List<LocalServer> started = new ArrayList<>();
+    private final boolean ownServers;
+
+    private LocalServices(boolean ownServers) {
+        this.ownServers = ownServers;
+    }
     private final Map<String, String> env = new LinkedHashMap<>();
 
     public static LocalServices provide(ClusterSettings cluster, DatabaseSettings database, Path workDir) {
-        var services = new LocalServices();
+        return provide(cluster, database, workDir, false);
+    }
+
+    /** With {@code ownServers}, starts private servers whatever the configuration says. */
+    public static LocalServices provide(ClusterSettings cluster, DatabaseSettings database, Path workDir, boolean ownServers) {
+        var services = new LocalServices(ownServers);
         try {
             services.env.put("MOCKSTAGRAM_NAMESPACE", cluster.namespace().name());
             services.env.put("REDIS_URL", services.redisUrl(cluster, workDir));
             services.env.put("NATS_URL", services.natsUrl(cluster, workDir));
             if (database != null) {
-                services.env.put("DATABASE_URL", services.databaseUrl(database));
+                services.env.put("DATABASE_URL", services.databaseUrl(database, workDir));
             }
             return services;
         } catch (RuntimeException e) {
@@ -48,37 +59,42 @@ public final class LocalServices implements AutoCloseable {
 
     private String redisUrl(ClusterSettings cluster, Path workDir) {
         var uri = cluster.redis().uri();
-        if (answers(uri.getHost(), uri.getPort()) || !cluster.redis().setting().source().endsWith("(default)")) {
+        if (!ownServers && (answers(uri.getHost(), uri.getPort()) || !isDefault(cluster.redis().setting()))) {
             return cluster.redis().setting().value();
         }
-        log.info("no Redis at {}; starting redis-server", cluster.redis().redacted());
+        log.info("starting redis-server (none at {}, or own servers asked for)", cluster.redis().redacted());
         return start(new RedisServer(FreePorts.next(), workDir.resolve("redis")), "Redis");
     }
 
     private String natsUrl(ClusterSettings cluster, Path workDir) {
         var nats = cluster.nats();
         int port = URI.create(nats.url()).getPort();
-        if (answers(nats.host(), port < 0 ? 4222 : port) || !nats.setting().source().endsWith("(default)")) {
+        if (!ownServers && (answers(nats.host(), port < 0 ? 4222 : port) || !isDefault(nats.setting()))) {
             return nats.url();
         }
-        log.info("no NATS at {}; starting nats-server with JetStream", nats.redacted());
+        log.info("starting nats-server with JetStream (none at {}, or own servers asked for)", nats.redacted());
         return start(new NatsServer(FreePorts.next(), workDir.resolve("nats")), "NATS");
     }
 
-    private String databaseUrl(DatabaseSettings database) {
+    private String databaseUrl(DatabaseSettings database, Path workDir) {
         URI uri = URI.create(database.jdbcUrl().substring("jdbc:".length()));
-        if (!answers(uri.getHost(), uri.getPort() > 0 ? uri.getPort() : 5432)) {
-            throw new IllegalStateException("no PostgreSQL answers at " + database.redacted()
-                    + "; start one (apt-get install postgresql) or set DATABASE_URL");
+        if (!ownServers && (answers(uri.getHost(), uri.getPort() > 0 ? uri.getPort() : 5432) || !isDefault(database.setting()))) {
+            return database.setting().value();
         }
-        return database.setting().value();
+        log.info("starting PostgreSQL with initdb (none at {}, or own servers asked for)", database.redacted());
+        return start(new PostgresServer(FreePorts.next(), workDir.resolve("postgres")), "PostgreSQL");
+    }
+
+    private static boolean isDefault(Setting setting) {
+        return setting.source().endsWith("(default)");
     }
 
     private String start(LocalServer server, String what) {
         try {
             server.start();
-        } catch (IllegalStateException e) {
-            throw new IllegalStateException("cannot start a local " + what + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            server.close();
+            throw new LocalServerException("cannot start a local " + what + ": " + e.getMessage(), e);
         }
         started.add(server);
         return server.url();

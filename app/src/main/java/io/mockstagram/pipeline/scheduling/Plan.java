@@ -8,6 +8,7 @@ import io.mockstagram.pipeline.Tick;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.BitSet;
 
 /**
  * One producer's share of one tick, cut into batches whose due times are spread evenly from
@@ -34,9 +35,13 @@ final class Plan {
         this.untilMs = untilMs;
     }
 
-    /** The share of {@code assignment} for {@code tick}, spread from {@code now} to the end of the spread window. */
-    static Plan create(Tick tick, Assignment assignment, Partitioner partitioner, PkRange range, int batchSize, Instant now) {
-        int[] share = share(partitioner, range, assignment.serverNumber(), assignment.total());
+    /**
+     * The share of {@code assignment} for {@code tick}, less the pks this producer already
+     * scheduled in this tick, spread from {@code now} to the end of the spread window.
+     */
+    static Plan create(Tick tick, Assignment assignment, Partitioner partitioner, PkRange range, int batchSize,
+                       BitSet alreadyScheduled, Instant now) {
+        int[] share = share(partitioner, range, assignment.serverNumber(), assignment.total(), alreadyScheduled);
         int count = (share.length + batchSize - 1) / batchSize;
         int[][] batches = new int[count][];
         for (int i = 0; i < count; i++) {
@@ -47,11 +52,11 @@ final class Plan {
         return new Plan(tick, assignment, batches, from, Math.max(from, spreadEnd));
     }
 
-    static int[] share(Partitioner partitioner, PkRange range, int number, int total) {
+    static int[] share(Partitioner partitioner, PkRange range, int number, int total, BitSet except) {
         int[] owned = new int[range.count() / total + 1];
         int n = 0;
         for (int pk = range.first(); pk <= range.last(); pk++) {
-            if (partitioner.owns(pk, number, total)) {
+            if (!except.get(pk - range.first()) && partitioner.owns(pk, number, total)) {
                 if (n == owned.length) {
                     owned = Arrays.copyOf(owned, owned.length * 2);
                 }

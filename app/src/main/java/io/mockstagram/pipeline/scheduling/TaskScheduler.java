@@ -17,6 +17,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.BitSet;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -25,11 +26,12 @@ import java.util.concurrent.TimeUnit;
  * Schedules exactly this producer's share of the pks, every tick, as task batches on the
  * tasks work queue.
  *
- * <p>It acts only while the member is ACTIVE, and re-plans whenever the tick or the
- * assignment changes. A producer whose number or total changes mid-interval schedules its
- * whole new share for the rest of that interval: some pks may then be fetched twice, which
- * idempotent storage absorbs, but none goes unscheduled. Batch ids are stable per (tick,
- * epoch, number, batch), so re-sending a batch after a pause stores it once.
+ * <p>It publishes only while the member is ACTIVE, and re-plans whenever the tick or the
+ * assignment changes. A producer whose number or total changes mid-interval schedules, for
+ * the rest of that interval, its new share less what it already scheduled in it: a pk may be
+ * fetched twice (another producer may have scheduled it before the change), which
+ * idempotent storage absorbs, but none goes unscheduled. A producer that pauses (FENCED)
+ * and comes back with the same assignment carries on with its plan.
  */
 public final class TaskScheduler implements AutoCloseable {
 
@@ -47,6 +49,7 @@ public final class TaskScheduler implements AutoCloseable {
     private final Counter pksScheduled;
     private final Counter publishFailures;
     private Plan plan;
+    private final BitSet scheduled;
     private boolean failing;
 
     public TaskScheduler(Member member, Partitioner partitioner, Schedule schedule, NatsLink nats, Namespace namespace,
@@ -65,6 +68,7 @@ public final class TaskScheduler implements AutoCloseable {
                 .register(registry);
         this.pksScheduled = Counter.builder("mockstagram.tasks.pks").description("Pks scheduled").register(registry);
         this.publishFailures = Counter.builder("mockstagram.tasks.publish.failures").register(registry);
+        this.scheduled = new BitSet(schedule.range().count());
     }
 
     public TaskScheduler start() {
@@ -75,14 +79,16 @@ public final class TaskScheduler implements AutoCloseable {
     private void step() {
         try {
             Assignment assignment = member.assignment();
-            if (!assignment.isActive()) {
-                plan = null;
-                return;
-            }
             Instant now = Instant.now();
             Tick tick = Tick.at(now, schedule.interval());
+            if (!assignment.isActive()) {
+                return;
+            }
+            if (plan == null || !plan.tick.equals(tick)) {
+                scheduled.clear();
+            }
             if (plan == null || !plan.sameAs(tick, assignment)) {
-                plan = Plan.create(tick, assignment, partitioner, schedule.range(), schedule.batchSize(), now);
+                plan = Plan.create(tick, assignment, partitioner, schedule.range(), schedule.batchSize(), scheduled, now);
                 log.atInfo().setMessage("scheduling").addKeyValue("tick", tick.index())
                         .addKeyValue("number", assignment.serverNumber()).addKeyValue("total", assignment.total())
                         .addKeyValue("epoch", assignment.epoch()).addKeyValue("pks", plan.pks())
@@ -119,6 +125,9 @@ public final class TaskScheduler implements AutoCloseable {
                 return;
             }
             failing = false;
+            for (int pk : pks) {
+                scheduled.set(pk - schedule.range().first());
+            }
             plan.advance();
             batchesPublished.increment();
             pksScheduled.increment(pks.length);
