@@ -3,6 +3,7 @@ package io.mockstagram.api;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "api", mixinStandardHelpOptions = true,
@@ -37,11 +38,14 @@ public final class ApiCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        var settings = ApiSettings.resolve(influencers, seed, httpPort,
-                Faults.parse(failRate, slowRate, slowDelay, brokenPks), System.getenv());
-        MockApi api = MockApi.start(settings);
+        MockApi api = MockApi.start(settings(System.getenv()));
         Runtime.getRuntime().addShutdownHook(new Thread(api::close, "api-shutdown"));
         api.awaitStop();
         return 0;
+    }
+
+    /** The settings these options and {@code env} give, checked, without starting anything. */
+    public ApiSettings settings(Map<String, String> env) {
+        return ApiSettings.resolve(influencers, seed, httpPort, Faults.parse(failRate, slowRate, slowDelay, brokenPks), env);
     }
 }

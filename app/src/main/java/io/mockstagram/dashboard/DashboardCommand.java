@@ -6,6 +6,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
@@ -28,12 +29,15 @@ public final class DashboardCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        var env = System.getenv();
-        var settings = DashboardSettings.resolve(cluster.resolve(env), DatabaseSettings.resolve(databaseUrl, env),
-                "0.0.0.0", httpPort, env);
-        Dashboard dashboard = Dashboard.start(settings, Optional.empty());
+        Dashboard dashboard = Dashboard.start(settings(System.getenv()), Optional.empty());
         Runtime.getRuntime().addShutdownHook(new Thread(dashboard::close, "dashboard-shutdown"));
         dashboard.awaitStop();
         return 0;
+    }
+
+    /** The settings these options and {@code env} give, checked, without starting anything. */
+    public DashboardSettings settings(Map<String, String> env) {
+        return DashboardSettings.resolve(cluster.resolve(env), DatabaseSettings.resolve(databaseUrl, env), "0.0.0.0",
+                httpPort, env);
     }
 }

@@ -5,6 +5,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "nurse", mixinStandardHelpOptions = true,
@@ -31,11 +32,14 @@ public final class NurseCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        var env = System.getenv();
-        var settings = NurseSettings.resolve(cluster.resolve(env), httpPort, name, leaderLeaseMs, scanInterval, env);
-        Nurse nurse = Nurse.start(settings);
+        Nurse nurse = Nurse.start(settings(System.getenv()));
         Runtime.getRuntime().addShutdownHook(new Thread(nurse::close, "nurse-shutdown"));
         nurse.awaitStop();
         return 0;
+    }
+
+    /** The settings these options and {@code env} give, checked, without starting anything. */
+    public NurseSettings settings(Map<String, String> env) {
+        return NurseSettings.resolve(cluster.resolve(env), httpPort, name, leaderLeaseMs, scanInterval, env);
     }
 }

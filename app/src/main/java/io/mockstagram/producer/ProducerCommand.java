@@ -6,6 +6,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "producer", mixinStandardHelpOptions = true,
@@ -43,12 +44,15 @@ public final class ProducerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        var env = System.getenv();
-        var settings = ProducerSettings.resolve(cluster.resolve(env), httpPort, name, leaseMs, heartbeatMs, partitioner,
-                Schedule.resolve(influencers, interval, batchSize, env), env);
-        Producer producer = Producer.start(settings);
+        Producer producer = Producer.start(settings(System.getenv()));
         Runtime.getRuntime().addShutdownHook(new Thread(producer::stopGracefully, "producer-shutdown"));
         producer.awaitStop();
         return 0;
+    }
+
+    /** The settings these options and {@code env} give, checked, without starting anything. */
+    public ProducerSettings settings(Map<String, String> env) {
+        return ProducerSettings.resolve(cluster.resolve(env), httpPort, name, leaseMs, heartbeatMs, partitioner,
+                Schedule.resolve(influencers, interval, batchSize, env), env);
     }
 }

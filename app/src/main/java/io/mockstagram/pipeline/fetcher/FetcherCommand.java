@@ -7,6 +7,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "fetcher", mixinStandardHelpOptions = true,
@@ -56,17 +57,20 @@ public final class FetcherCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        var env = System.getenv();
-        var settings = new FetcherSettings(cluster.resolve(env), httpPort == null ? 8081 : httpPort,
+        Fetcher fetcher = Fetcher.start(settings(System.getenv()));
+        Runtime.getRuntime().addShutdownHook(new Thread(fetcher::close, "fetcher-shutdown"));
+        fetcher.awaitStop();
+        return 0;
+    }
+
+    /** The settings these options and {@code env} give, checked, without starting anything. */
+    public FetcherSettings settings(Map<String, String> env) {
+        return new FetcherSettings(cluster.resolve(env), httpPort == null ? 8081 : httpPort,
                 FetcherSettings.apiUrl(apiUrl, env), concurrency, connections, pipelining, batchesInFlight, maxAttempts,
                 FetcherSettings.duration(requestTimeout, "--request-timeout", "MOCKSTAGRAM_REQUEST_TIMEOUT", Duration.ofSeconds(2), env),
                 FetcherSettings.duration(interval, "--interval", "MOCKSTAGRAM_INTERVAL", Schedule.DEFAULT_INTERVAL, env),
                 FetcherSettings.duration(classifyEvery, "--classify-every", "MOCKSTAGRAM_CLASSIFY_EVERY", Duration.ofHours(24), env),
                 classifyInFlight,
                 FetcherSettings.duration(ackWait, "--ack-wait", "MOCKSTAGRAM_ACK_WAIT", Duration.ofSeconds(60), env));
-        Fetcher fetcher = Fetcher.start(settings);
-        Runtime.getRuntime().addShutdownHook(new Thread(fetcher::close, "fetcher-shutdown"));
-        fetcher.awaitStop();
-        return 0;
     }
 }

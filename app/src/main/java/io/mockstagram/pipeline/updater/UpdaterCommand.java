@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "updater", mixinStandardHelpOptions = true,
@@ -41,13 +42,16 @@ public final class UpdaterCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        var env = System.getenv();
-        var settings = new UpdaterSettings(cluster.resolve(env), DatabaseSettings.resolve(databaseUrl, env),
-                TimeSeriesSettings.resolve(retention, poolSize, env), httpPort == null ? 8081 : httpPort, batchesInFlight,
-                Setting.resolve(ackWait, "--ack-wait", env, "60s", "MOCKSTAGRAM_ACK_WAIT").as(Durations::parse, "a duration"));
-        Updater updater = Updater.start(settings);
+        Updater updater = Updater.start(settings(System.getenv()));
         Runtime.getRuntime().addShutdownHook(new Thread(updater::close, "updater-shutdown"));
         updater.awaitStop();
         return 0;
+    }
+
+    /** The settings these options and {@code env} give, checked, without starting anything. */
+    public UpdaterSettings settings(Map<String, String> env) {
+        return new UpdaterSettings(cluster.resolve(env), DatabaseSettings.resolve(databaseUrl, env),
+                TimeSeriesSettings.resolve(retention, poolSize, env), httpPort == null ? 8081 : httpPort, batchesInFlight,
+                Setting.resolve(ackWait, "--ack-wait", env, "60s", "MOCKSTAGRAM_ACK_WAIT").as(Durations::parse, "a duration"));
     }
 }
