@@ -13,9 +13,13 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.Set;
 
 /**
  * Writes and reads the readings of one namespace. Every read is bounded to one influencer,
@@ -40,6 +44,7 @@ public final class TimeSeriesStore {
     private final PartitionManager partitions;
     private final int timelineLimit;
     private final String insertSql;
+    private final String storedSql;
     private final String timelineSql;
     private final String latestSql;
     private final String averageSql;
@@ -59,7 +64,9 @@ public final class TimeSeriesStore {
                 + " (pk, scheduled_at, fetched_at, follower_count, following_count)"
                 + " SELECT r.pk, ?, timestamptz 'epoch' + r.fetched_ms * interval '1 millisecond', r.followers, r.following"
                 + " FROM unnest(?::int4[], ?::int8[], ?::int4[], ?::int4[]) AS r(pk, fetched_ms, followers, following)"
-                + " ON CONFLICT (pk, scheduled_at) DO NOTHING";
+                + " ON CONFLICT (pk, scheduled_at) DO NOTHING RETURNING pk";
+        this.storedSql = "SELECT pk, (extract(epoch FROM fetched_at) * 1000)::int8, follower_count, following_count FROM "
+                + table.qualified() + " WHERE scheduled_at = ? AND pk = ANY(?::int4[])";
         String columns = "SELECT pk, scheduled_at, fetched_at, follower_count, following_count FROM " + table.qualified();
         this.timelineSql = columns + " WHERE pk = ? AND scheduled_at >= ? AND scheduled_at < ? ORDER BY scheduled_at LIMIT ?";
         this.latestSql = columns + " WHERE pk = ? ORDER BY scheduled_at DESC LIMIT 1";
@@ -67,15 +74,26 @@ public final class TimeSeriesStore {
     }
 
     /**
+     * What storing a batch did.
+     *
+     * @param inserted how many readings were new
+     * @param asStored the batch as PostgreSQL now holds it: where a (pk, tick) was stored
+     *                 already, possibly by another updater with other counts (the API moves its
+     *                 counts on every call, and a pk can be fetched twice in a tick), the values
+     *                 kept are those stored first. Applying this rather than the batch keeps
+     *                 every other copy of the data equal to PostgreSQL's.
+     */
+    public record Stored(int inserted, ReadingBatch asStored) {
+    }
+
+    /**
      * Stores a batch in one statement and one transaction. Readings already stored (same pk and
      * tick) are skipped, so a redelivered batch changes nothing. A tick whose hourly partition
      * is missing gets it created, and the insert is tried once more.
-     *
-     * @return how many readings were new
      */
-    public int insert(ReadingBatch batch) {
+    public Stored insert(ReadingBatch batch) {
         if (batch.size() == 0) {
-            return 0;
+            return new Stored(0, batch);
         }
         Instant scheduledAt = batch.tickOf().start();
         try {
@@ -95,16 +113,58 @@ public final class TimeSeriesStore {
         }
     }
 
-    private int tryInsert(ReadingBatch batch, Instant scheduledAt) throws SQLException {
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement statement = connection.prepareStatement(insertSql)) {
-            statement.setObject(1, utc(scheduledAt));
-            statement.setObject(2, batch.pks());
-            statement.setObject(3, batch.fetchedAtMs());
-            statement.setObject(4, batch.followers());
-            statement.setObject(5, batch.following());
-            return statement.executeUpdate();
+    private Stored tryInsert(ReadingBatch batch, Instant scheduledAt) throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            Set<Integer> inserted = new HashSet<>();
+            try (PreparedStatement statement = connection.prepareStatement(insertSql)) {
+                statement.setObject(1, utc(scheduledAt));
+                statement.setObject(2, batch.pks());
+                statement.setObject(3, batch.fetchedAtMs());
+                statement.setObject(4, batch.followers());
+                statement.setObject(5, batch.following());
+                try (ResultSet rows = statement.executeQuery()) {
+                    while (rows.next()) {
+                        inserted.add(rows.getInt(1));
+                    }
+                }
+            }
+            if (inserted.size() == batch.size()) {
+                return new Stored(inserted.size(), batch);
+            }
+            return new Stored(inserted.size(), asStored(connection, batch, scheduledAt, inserted));
         }
+    }
+
+    /**
+     * Replaces the readings that were stored already with the stored ones. A statement of its
+     * own, so that it sees rows another updater committed while this insert waited for them.
+     */
+    private ReadingBatch asStored(Connection connection, ReadingBatch batch, Instant scheduledAt, Set<Integer> inserted)
+            throws SQLException {
+        int[] pks = batch.pks().clone();
+        int[] followers = batch.followers().clone();
+        int[] following = batch.following().clone();
+        long[] fetchedAt = batch.fetchedAtMs().clone();
+        Map<Integer, Integer> index = new HashMap<>();
+        for (int i = 0; i < pks.length; i++) {
+            if (!inserted.contains(pks[i])) {
+                index.put(pks[i], i);
+            }
+        }
+        try (PreparedStatement statement = connection.prepareStatement(storedSql)) {
+            statement.setObject(1, utc(scheduledAt));
+            statement.setObject(2, index.keySet().stream().mapToInt(Integer::intValue).toArray());
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    int i = index.get(rows.getInt(1));
+                    fetchedAt[i] = rows.getLong(2);
+                    followers[i] = rows.getInt(3);
+                    following[i] = rows.getInt(4);
+                }
+            }
+        }
+        return new ReadingBatch(batch.id(), batch.tick(), batch.intervalMs(), batch.dueAtMs(), pks, followers, following,
+                fetchedAt);
     }
 
     /**

@@ -15,6 +15,7 @@ import io.mockstagram.pipeline.latest.BatchOutcome;
 import io.mockstagram.pipeline.latest.LatestReadings;
 import io.mockstagram.pipeline.stats.PipelineStats;
 import io.mockstagram.pipeline.timeseries.TimeSeries;
+import io.mockstagram.pipeline.timeseries.TimeSeriesStore;
 import io.nats.client.Message;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -143,8 +144,12 @@ public final class Updater implements AutoCloseable {
     /** PostgreSQL first: once a reading is durable there, Redis can always be brought up to date from a redelivery. */
     private void store(ReadingBatch batch) throws Exception {
         long started = System.nanoTime();
-        int inserted = timeSeries.store().insert(batch);
-        BatchOutcome outcome = latest.apply(batch).toCompletableFuture().get(REDIS_COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        TimeSeriesStore.Stored kept = timeSeries.store().insert(batch);
+        int inserted = kept.inserted();
+        // What PostgreSQL kept, not what this batch says: the same (pk, tick) fetched twice
+        // carries different counts, and Redis must hold the ones PostgreSQL holds.
+        BatchOutcome outcome = latest.apply(kept.asStored()).toCompletableFuture()
+                .get(REDIS_COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         writeTime.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
         stored.increment(inserted);
         duplicates.increment(batch.size() - inserted);

@@ -156,7 +156,7 @@ public final class InsertThroughput {
                             long due = wallStart + (long) (i * BATCH / pace * 1e9);
                             LockSupport.parkNanos(due - System.nanoTime());
                         }
-                        stored += store.insert(batches.get(i));
+                        stored += store.insert(batches.get(i)).inserted();
                     }
                     return stored;
                 }));

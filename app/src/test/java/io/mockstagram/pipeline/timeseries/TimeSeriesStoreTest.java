@@ -45,31 +45,49 @@ class TimeSeriesStoreTest {
     void aRedeliveredBatchIsStoredOnce() {
         ReadingBatch batch = Batches.range(Batches.tick(0), 1_000_000, 1000);
 
-        assertThat(store.insert(batch)).isEqualTo(1000);
-        assertThat(store.insert(batch)).isZero();
+        assertThat(store.insert(batch).inserted()).isEqualTo(1000);
+        assertThat(store.insert(batch).inserted()).isZero();
         assertThat(fixture.rows()).isEqualTo(1000);
+    }
+
+    @Test
+    void aReadingFetchedTwiceInATickKeepsTheFirstCountsAndSaysSo() {
+        Tick tick = Batches.tick(0);
+        ReadingBatch first = new ReadingBatch("a", tick.index(), tick.interval().toMillis(), 0,
+                new int[] {1, 2}, new int[] {100, 200}, new int[] {10, 20}, new long[] {1000, 2000});
+        ReadingBatch second = new ReadingBatch("b", tick.index(), tick.interval().toMillis(), 0,
+                new int[] {2, 3}, new int[] {999, 300}, new int[] {99, 30}, new long[] {9000, 3000});
+        store.insert(first);
+
+        TimeSeriesStore.Stored stored = store.insert(second);
+
+        assertThat(stored.inserted()).isEqualTo(1);
+        assertThat(stored.asStored().pks()).containsExactly(2, 3);
+        assertThat(stored.asStored().followers()).as("pk 2 as first stored").containsExactly(200, 300);
+        assertThat(stored.asStored().following()).containsExactly(20, 30);
+        assertThat(stored.asStored().fetchedAtMs()).containsExactly(2000, 3000);
     }
 
     @Test
     void overlappingBatchesStoreEachReadingOnce() {
         Tick tick = Batches.tick(0);
 
-        assertThat(store.insert(Batches.range(tick, 1, 100))).isEqualTo(100);
-        assertThat(store.insert(Batches.range(tick, 51, 100))).isEqualTo(50);
-        assertThat(store.insert(Batches.of(tick, 7, 7, 300, 300))).isEqualTo(1);
-        assertThat(store.insert(Batches.range(tick.next(), 1, 100))).as("the same pks in the next tick").isEqualTo(100);
+        assertThat(store.insert(Batches.range(tick, 1, 100)).inserted()).isEqualTo(100);
+        assertThat(store.insert(Batches.range(tick, 51, 100)).inserted()).isEqualTo(50);
+        assertThat(store.insert(Batches.of(tick, 7, 7, 300, 300)).inserted()).isEqualTo(1);
+        assertThat(store.insert(Batches.range(tick.next(), 1, 100)).inserted()).as("the same pks in the next tick").isEqualTo(100);
         assertThat(fixture.rows()).isEqualTo(251);
     }
 
     @Test
     void anEmptyBatchStoresNothing() {
-        assertThat(store.insert(Batches.of(Batches.tick(0)))).isZero();
+        assertThat(store.insert(Batches.of(Batches.tick(0))).inserted()).isZero();
     }
 
     @Test
     void timelineReturnsOnePksReadingsInTimeOrderWithinTheRange() {
         for (int minute : new int[] {5, 1, 9, 0, 3, 7, 2, 8, 4, 6}) {
-            store.insert(Batches.of(Batches.tick(minute), 41, 42, 43));
+            store.insert(Batches.of(Batches.tick(minute), 41, 42, 43)).inserted();
         }
 
         List<Reading> timeline = store.timeline(42, Batches.tick(2).start(), Batches.tick(7).start());
@@ -81,7 +99,7 @@ class TimeSeriesStoreTest {
     @Test
     void timelineSpansPartitions() {
         List<Tick> ticks = List.of(Batches.tick(-30), Batches.tick(59), Batches.tick(60), Batches.tick(150));
-        ticks.forEach(tick -> store.insert(Batches.of(tick, 5, 6)));
+        ticks.forEach(tick -> store.insert(Batches.of(tick, 5, 6)).inserted());
 
         List<Reading> timeline = store.timeline(6, Batches.BASE.minus(Duration.ofHours(1)),
                 Batches.BASE.plus(Duration.ofHours(3)));
@@ -93,7 +111,7 @@ class TimeSeriesStoreTest {
     void timelineStopsAtTheLimitWithTheOldestReadings() {
         try (StoreFixture limited = StoreFixture.open(postgres, 3)) {
             for (int minute = 9; minute >= 0; minute--) {
-                limited.store.insert(Batches.of(Batches.tick(minute), 42));
+                limited.store.insert(Batches.of(Batches.tick(minute), 42)).inserted();
             }
 
             assertThat(limited.store.timeline(42, Batches.BASE, Batches.tick(60).start()))
@@ -105,7 +123,7 @@ class TimeSeriesStoreTest {
     @Test
     void timelineReadsOnlyThePrimaryKeyOfThePartitionsInRange() throws Exception {
         for (int minute = -60; minute < 180; minute += 10) {
-            store.insert(Batches.range(Batches.tick(minute), 1, 1000));
+            store.insert(Batches.range(Batches.tick(minute), 1, 1000)).inserted();
         }
         fixture.execute("ANALYZE " + fixture.table.qualified());
         Instant from = Batches.BASE.plus(Duration.ofMinutes(60));
@@ -148,7 +166,7 @@ class TimeSeriesStoreTest {
         Tick weekLater = Tick.at(Batches.BASE.plus(Duration.ofDays(7)), Batches.INTERVAL);
         assertThat(fixture.partitions.partitions()).doesNotContain(HourlyPartition.containing(weekLater.start()));
 
-        assertThat(store.insert(Batches.range(weekLater, 1, 10))).isEqualTo(10);
+        assertThat(store.insert(Batches.range(weekLater, 1, 10)).inserted()).isEqualTo(10);
 
         assertThat(fixture.partitions.partitions()).contains(HourlyPartition.containing(weekLater.start()));
         assertThat(store.latest(3)).contains(Batches.expected(3, weekLater));
@@ -157,7 +175,7 @@ class TimeSeriesStoreTest {
     @Test
     void fetchTimesKeepTheirMilliseconds() {
         Tick tick = Batches.tick(17);
-        store.insert(Batches.range(tick, 1, 20));
+        store.insert(Batches.range(tick, 1, 20)).inserted();
 
         assertThat(store.timeline(13, tick.start(), tick.end()))
                 .extracting(Reading::fetchedAt)
@@ -167,7 +185,7 @@ class TimeSeriesStoreTest {
     @Test
     void latestIsTheNewestTickAndAverageTheMeanOverHistory() {
         List<Tick> ticks = List.of(Batches.tick(3), Batches.tick(1), Batches.tick(2));
-        ticks.forEach(tick -> store.insert(Batches.of(tick, 8, 9)));
+        ticks.forEach(tick -> store.insert(Batches.of(tick, 8, 9)).inserted());
 
         assertThat(store.latest(9)).contains(Batches.expected(9, Batches.tick(3)));
         double mean = ticks.stream().mapToInt(tick -> Batches.followers(9, tick)).average().orElseThrow();
@@ -181,7 +199,7 @@ class TimeSeriesStoreTest {
         assertThat(store.bytesPerReading()).isEmpty();
 
         for (int minute = 0; minute < 10; minute++) {
-            store.insert(Batches.range(Batches.tick(minute), 1, 1000));
+            store.insert(Batches.range(Batches.tick(minute), 1, 1000)).inserted();
         }
 
         // A reading is 28 bytes of columns plus a 24-byte row header; the key adds at least 16.

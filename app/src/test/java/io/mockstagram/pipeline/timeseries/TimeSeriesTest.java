@@ -29,7 +29,7 @@ class TimeSeriesTest {
                     HourlyPartition.containing(now),
                     HourlyPartition.containing(now.plus(PartitionManager.AHEAD)));
             Tick tick = Tick.at(now, Duration.ofMinutes(1));
-            assertThat(series.store().insert(Batches.range(tick, 1_000_000, 10))).isEqualTo(10);
+            assertThat(series.store().insert(Batches.range(tick, 1_000_000, 10)).inserted()).isEqualTo(10);
             assertThat(series.store().latest(1_000_005)).contains(Batches.expected(1_000_005, tick));
             assertThat(registry.find("hikaricp.connections").gauge()).isNotNull();
         }
