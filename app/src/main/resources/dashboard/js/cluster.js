@@ -166,8 +166,7 @@ function controlStatus(message, isError = false) {
 
 // ---- event timeline -----------------------------------------------------------------------
 
-export function addEvent(received) {
-  const event = received.type ? received : { ...received, type: inferType(received) };
+export function addEvent(event) {
   const key = [event.type, event.epoch, event.serverName, event.at].join('|');
   if (events.has(key)) {
     return;
@@ -193,12 +192,6 @@ function queueTimeline() {
  * fetched that way is recognised by its fields: only nurse updates have a change, and only
  * starts a number.
  */
-function inferType(event) {
-  if (event.change) {
-    return 'nurse.updated';
-  }
-  return event.serverNumber !== undefined ? 'producer.started' : 'producer.stopped';
-}
 
 /** Newest first: by time, and by epoch where two events share a millisecond. */
 function compareEvents(a, b) {

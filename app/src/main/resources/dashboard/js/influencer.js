@@ -11,7 +11,6 @@ const RANGES = { '15m': 15 * 60_000, '1h': 60 * 60_000, '6h': 6 * 60 * 60_000, '
 const RANGE_NAMES = { '15m': '15 min', '1h': '1 h', '6h': '6 h', '24h': '24 h' };
 const RANGE_KEY = 'mockstagram.influencer.range';
 const REFRESH_MS = 5000;
-const FIRST_PK = 1_000_000; // the mock API's pks start here (DESIGN.md, shared options)
 
 let range = RANGES[localStorage.getItem(RANGE_KEY)] ? localStorage.getItem(RANGE_KEY) : '1h';
 let pk = null;
@@ -19,6 +18,7 @@ let generation = 0; // answers for an earlier pk or range are dropped
 let timer = null;
 let charts = null;
 let influencerCount = null;
+let firstPk = null;
 let intervalMs = null;
 
 export function wireInfluencer() {
@@ -51,9 +51,10 @@ export function wireInfluencer() {
 /** The cluster state tells which pks exist, for the hint next to the search box, and how often each is read. */
 export function noteCluster(cluster) {
   intervalMs = cluster.intervalMs;
-  if (cluster.influencers !== influencerCount) {
+  if (cluster.influencers !== influencerCount || cluster.firstPk !== firstPk) {
     influencerCount = cluster.influencers;
-    setText('pk-hint', `pks ${format.count(FIRST_PK)} to ${format.count(FIRST_PK + influencerCount - 1)}`);
+    firstPk = cluster.firstPk;
+    setText('pk-hint', `pks ${format.count(firstPk)} to ${format.count(firstPk + influencerCount - 1)}`);
   }
 }
 
@@ -131,8 +132,8 @@ function render(shownPk, latest, stats, timeline, from, to) {
 function notYetHint(text) {
   const value = Number(text);
   if (influencerCount !== null && Number.isInteger(value)
-      && (value < FIRST_PK || value >= FIRST_PK + influencerCount)) {
-    return `This cluster tracks pks ${format.count(FIRST_PK)} to ${format.count(FIRST_PK + influencerCount - 1)}.`;
+      && (value < firstPk || value >= firstPk + influencerCount)) {
+    return `This cluster tracks pks ${format.count(firstPk)} to ${format.count(firstPk + influencerCount - 1)}.`;
   }
   return 'Its first reading arrives within one polling interval of the pipeline starting.';
 }

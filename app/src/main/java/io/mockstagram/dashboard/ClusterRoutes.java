@@ -1,5 +1,6 @@
 package io.mockstagram.dashboard;
 
+import io.mockstagram.events.ClusterEvent;
 import io.mockstagram.infra.HttpJson;
 import io.vertx.core.Future;
 import io.vertx.core.net.SocketAddress;
@@ -8,6 +9,7 @@ import io.vertx.ext.web.RoutingContext;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -34,7 +36,7 @@ final class ClusterRoutes {
 
     void mount(Router router) {
         router.get("/api/cluster").handler(ctx -> answer(ctx, Future.fromCompletionStage(cluster.read())));
-        router.get("/api/cluster/events").handler(ctx -> HttpJson.send(ctx, 200, Map.of("events", events.recent())));
+        router.get("/api/cluster/events").handler(ctx -> HttpJson.send(ctx, 200, new Events(events.recent())));
         router.get("/api/cluster/stream").handler(live::connect);
         router.get("/api/pipeline").handler(ctx -> answer(ctx, Future.fromCompletionStage(pipeline.read())));
         if (control.isPresent()) {
@@ -59,6 +61,10 @@ final class ClusterRoutes {
                 HttpJson.send(ctx, 200, outcome.result());
             }
         });
+    }
+
+    /** A typed list, so that each event keeps its "type" in the JSON (a map would erase it). */
+    record Events(List<ClusterEvent> events) {
     }
 
     private interface Action {

@@ -10,7 +10,7 @@ import java.util.List;
  * @param control   whether this dashboard can add, stop and kill producers
  */
 public record ClusterState(String namespace, long epoch, int total, List<Producer> producers, String nurse,
-                           long leaseMs, int influencers, long intervalMs, boolean control) {
+                           long leaseMs, int firstPk, int influencers, long intervalMs, boolean control) {
 
     /**
      * One producer.

@@ -48,7 +48,7 @@ final class ClusterView {
                     remaining, share, (double) share / range.count());
         }).toList();
         return new ClusterState(namespace.name(), snapshot.epoch(), total, producers, nurse, lease.toMillis(),
-                range.count(), interval.toMillis(), control);
+                range.first(), range.count(), interval.toMillis(), control);
     }
 
     /** Exact for the modulo rule; for others (jump spreads evenly) the even share. */

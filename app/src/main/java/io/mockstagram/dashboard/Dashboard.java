@@ -11,6 +11,7 @@ import io.mockstagram.pipeline.latest.LatestReadings;
 import io.mockstagram.pipeline.stats.PipelineStats;
 import io.mockstagram.pipeline.timeseries.TimeSeries;
 import io.mockstagram.pipeline.timeseries.TimeSeriesSettings;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.StaticHandler;
 
@@ -24,7 +25,8 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class Dashboard implements AutoCloseable {
 
-    private static final Duration REDIS_COMMAND_TIMEOUT = Duration.ofSeconds(2);
+    /** Generous: loading the scripts at start-up on a busy machine must not fail the start. */
+    private static final Duration REDIS_COMMAND_TIMEOUT = Duration.ofSeconds(5);
 
     private final RoleContext context;
     private final OpsServer http;
@@ -79,8 +81,10 @@ public final class Dashboard implements AutoCloseable {
 
     /** The pages and their assets, all served from the jar: nothing is fetched from the internet. */
     private static void mountPages(Router router) {
-        router.get("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars").setCachingEnabled(true));
-        router.get("/*").handler(StaticHandler.create("dashboard").setIndexPage("index.html").setCachingEnabled(false));
+        router.route("/webjars/*").method(HttpMethod.GET).method(HttpMethod.HEAD)
+                .handler(StaticHandler.create("META-INF/resources/webjars").setCachingEnabled(true));
+        router.route("/*").method(HttpMethod.GET).method(HttpMethod.HEAD)
+                .handler(StaticHandler.create("dashboard").setIndexPage("index.html").setCachingEnabled(false));
     }
 
     public int httpPort() {

@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 
 /**
@@ -18,16 +19,19 @@ import java.util.function.BiConsumer;
  * replica of a role, taking a new message only when one of {@code inFlight} slots is free.
  * A message not acknowledged within {@code ackWait} (its worker died) goes to another
  * replica. The handler must call the release callback once it has acked or nacked.
+ * Closing drains: it stops taking messages and waits for those under way.
  */
 public final class WorkQueue implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(WorkQueue.class);
+    private static final Duration DRAIN = Duration.ofSeconds(10);
 
     private final NatsLink nats;
     private final String stream;
     private final String durable;
     private final Duration ackWait;
     private final Semaphore slots;
+    private final int inFlight;
     private final BiConsumer<Message, Runnable> handler;
     private final Thread puller;
     private volatile boolean running = true;
@@ -40,6 +44,7 @@ public final class WorkQueue implements AutoCloseable {
         this.durable = durable;
         this.ackWait = ackWait;
         this.slots = new Semaphore(inFlight);
+        this.inFlight = inFlight;
         this.handler = handler;
         this.puller = new Thread(this::pull, "pull-" + durable);
         this.puller.setDaemon(true);
@@ -108,9 +113,20 @@ public final class WorkQueue implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops taking messages and waits a while for the ones under way to be acknowledged, so
+     * that a stop (SIGTERM, a rolling update) hands nothing over to a redelivery.
+     */
     @Override
     public void close() {
         running = false;
         puller.interrupt();
+        try {
+            if (!slots.tryAcquire(inFlight, DRAIN.toMillis(), TimeUnit.MILLISECONDS)) {
+                log.warn("stopping with messages from {} still under way; they will be delivered again", stream);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -29,8 +30,8 @@ public final class TimeSeriesStore {
 
     /**
      * The most readings one timeline call returns: a week at one reading a minute, the default
-     * retention, in well under a megabyte of JSON. A caller that gets a full list asks again
-     * from just after its last reading.
+     * retention, in well under a megabyte of JSON. A caller that gets a full list has the
+     * newest readings of its range, and asks again up to just before the first for more.
      */
     public static final int TIMELINE_LIMIT = 10_000;
 
@@ -68,7 +69,7 @@ public final class TimeSeriesStore {
         this.storedSql = "SELECT pk, (extract(epoch FROM fetched_at) * 1000)::int8, follower_count, following_count FROM "
                 + table.qualified() + " WHERE scheduled_at = ? AND pk = ANY(?::int4[])";
         String columns = "SELECT pk, scheduled_at, fetched_at, follower_count, following_count FROM " + table.qualified();
-        this.timelineSql = columns + " WHERE pk = ? AND scheduled_at >= ? AND scheduled_at < ? ORDER BY scheduled_at LIMIT ?";
+        this.timelineSql = columns + " WHERE pk = ? AND scheduled_at >= ? AND scheduled_at < ? ORDER BY scheduled_at DESC LIMIT ?";
         this.latestSql = columns + " WHERE pk = ? ORDER BY scheduled_at DESC LIMIT 1";
         this.averageSql = "SELECT avg(follower_count)::float8 FROM " + table.qualified() + " WHERE pk = ?";
     }
@@ -169,7 +170,8 @@ public final class TimeSeriesStore {
 
     /**
      * The readings of one influencer scheduled in [from, to), oldest first; at most
-     * {@link #TIMELINE_LIMIT} of them, the oldest ones, when the range holds more.
+     * {@link #TIMELINE_LIMIT} of them, the newest ones, when the range holds more (a chart of
+     * a long range should end at the present).
      */
     public List<Reading> timeline(int pk, Instant from, Instant to) {
         try (Connection connection = dataSource.getConnection();
@@ -184,6 +186,7 @@ public final class TimeSeriesStore {
                     readings.add(reading(rows));
                 }
             }
+            Collections.reverse(readings);
             return readings;
         } catch (SQLException e) {
             throw new TimeSeriesException("cannot read the timeline of pk " + pk, e);

@@ -108,7 +108,7 @@ class TimeSeriesStoreTest {
     }
 
     @Test
-    void timelineStopsAtTheLimitWithTheOldestReadings() {
+    void timelineStopsAtTheLimitWithTheNewestReadingsInTimeOrder() {
         try (StoreFixture limited = StoreFixture.open(postgres, 3)) {
             for (int minute = 9; minute >= 0; minute--) {
                 limited.store.insert(Batches.of(Batches.tick(minute), 42)).inserted();
@@ -116,7 +116,7 @@ class TimeSeriesStoreTest {
 
             assertThat(limited.store.timeline(42, Batches.BASE, Batches.tick(60).start()))
                     .extracting(Reading::scheduledAt)
-                    .containsExactly(Batches.tick(0).start(), Batches.tick(1).start(), Batches.tick(2).start());
+                    .containsExactly(Batches.tick(7).start(), Batches.tick(8).start(), Batches.tick(9).start());
         }
     }
 
