@@ -9,7 +9,6 @@ import io.vertx.ext.web.Router;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.DoubleSupplier;
@@ -22,7 +21,6 @@ public final class MockApi implements AutoCloseable {
 
     private final RoleContext context;
     private final int port;
-    private final CountDownLatch stopped = new CountDownLatch(1);
 
     private MockApi(RoleContext context, int port) {
         this.context = context;
@@ -86,16 +84,12 @@ public final class MockApi implements AutoCloseable {
     }
 
     public void awaitStop() throws InterruptedException {
-        stopped.await();
+        context.awaitClosed();
     }
 
     @Override
     public void close() {
-        if (stopped.getCount() == 0) {
-            return;
-        }
         context.close();
-        stopped.countDown();
     }
 
     private static <T> T await(Future<T> future, String what) {

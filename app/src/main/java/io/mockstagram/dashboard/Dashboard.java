@@ -1,10 +1,8 @@
 package io.mockstagram.dashboard;
 
-import io.micrometer.core.instrument.Gauge;
 import io.mockstagram.events.ClusterEvents;
 import io.mockstagram.infra.NatsLink;
 import io.mockstagram.infra.OpsServer;
-import io.mockstagram.infra.RedisConnector;
 import io.mockstagram.infra.RoleContext;
 import io.mockstagram.membership.ChangeWatcher;
 import io.mockstagram.pipeline.latest.LatestReadings;
@@ -17,7 +15,6 @@ import io.vertx.ext.web.handler.StaticHandler;
 
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
 
 /**
  * The dashboard: the web pages (cluster, influencer and pipeline views, updated live over
@@ -30,7 +27,6 @@ public final class Dashboard implements AutoCloseable {
 
     private final RoleContext context;
     private final OpsServer http;
-    private final CountDownLatch stopped = new CountDownLatch(1);
 
     private Dashboard(RoleContext context, OpsServer http) {
         this.context = context;
@@ -42,9 +38,8 @@ public final class Dashboard implements AutoCloseable {
         try {
             var cluster = settings.cluster();
             var namespace = cluster.namespace();
-            var redis = context.own(RedisConnector.connect(cluster.redis(), "dashboard", REDIS_COMMAND_TIMEOUT,
-                    cluster.startupTimeout(), context.registry()));
-            NatsLink nats = context.own(NatsLink.start(cluster.nats(), "dashboard"));
+            var redis = context.connectRedis(cluster.redis(), REDIS_COMMAND_TIMEOUT, cluster.startupTimeout(), true);
+            NatsLink nats = context.connectNats(cluster.nats(), false);
             var latest = new LatestReadings(redis.connection().async(), namespace);
             latest.preload().toCompletableFuture().join();
             TimeSeries timeSeries = context.own(TimeSeries.open(settings.database(), namespace,
@@ -63,9 +58,6 @@ public final class Dashboard implements AutoCloseable {
             var clusterRoutes = new ClusterRoutes(clusterView, pipelineView, events, live, control);
             var queries = new QueryApi(context.vertx(), latest, timeSeries.store(), context.registry());
 
-            Gauge.builder("mockstagram.redis.connected", () -> redis.isConnected() ? 1 : 0).register(context.registry());
-            Gauge.builder("mockstagram.nats.connected", () -> nats.isConnected() ? 1 : 0).register(context.registry());
-            context.readiness().require("redis", redis::isConnected);
             OpsServer http = context.own(OpsServer.start(context.vertx(), "dashboard", settings.host(), settings.httpPort(),
                     context.registry(), context.readiness(), router -> {
                         queries.mount(router);
@@ -92,15 +84,11 @@ public final class Dashboard implements AutoCloseable {
     }
 
     public void awaitStop() throws InterruptedException {
-        stopped.await();
+        context.awaitClosed();
     }
 
     @Override
     public void close() {
-        if (stopped.getCount() == 0) {
-            return;
-        }
         context.close();
-        stopped.countDown();
     }
 }

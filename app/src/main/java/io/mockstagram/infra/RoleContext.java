@@ -1,6 +1,9 @@
 package io.mockstagram.infra;
 
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.mockstagram.config.NatsSettings;
+import io.mockstagram.config.RedisSettings;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.file.FileSystemOptions;
@@ -8,9 +11,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * What one running role owns: its Vert.x instance, its metrics registry and its readiness
@@ -26,6 +32,8 @@ public final class RoleContext implements AutoCloseable {
     private final PrometheusMeterRegistry registry;
     private final Readiness readiness = new Readiness();
     private final Deque<AutoCloseable> resources = new ArrayDeque<>();
+    private final AtomicBoolean closing = new AtomicBoolean();
+    private final CountDownLatch closed = new CountDownLatch(1);
 
     private RoleContext(String role, String instance, int eventLoops) {
         this.role = role;
@@ -62,14 +70,47 @@ public final class RoleContext implements AutoCloseable {
         return readiness;
     }
 
+    /**
+     * Connects to Redis (see {@link RedisConnector}), reports the connection as the gauge
+     * {@code mockstagram.redis.connected} and, when the role cannot work without it, in readiness.
+     */
+    public RedisConnector.Redis connectRedis(RedisSettings settings, Duration commandTimeout, Duration startupTimeout,
+                                             boolean neededToBeReady) {
+        var redis = own(RedisConnector.connect(settings, role + "-" + instance, commandTimeout, startupTimeout, registry));
+        Gauge.builder("mockstagram.redis.connected", () -> redis.isConnected() ? 1 : 0).register(registry);
+        if (neededToBeReady) {
+            readiness.require("redis", redis::isConnected);
+        }
+        return redis;
+    }
+
+    /** Starts the NATS connection, with the gauge {@code mockstagram.nats.connected} and, if needed, readiness. */
+    public NatsLink connectNats(NatsSettings settings, boolean neededToBeReady) {
+        NatsLink nats = own(NatsLink.start(settings, role + "-" + instance));
+        Gauge.builder("mockstagram.nats.connected", () -> nats.isConnected() ? 1 : 0).register(registry);
+        if (neededToBeReady) {
+            readiness.require("nats", nats::isConnected);
+        }
+        return nats;
+    }
+
     /** Registers something to close when the role stops; returns it for chaining. */
     public <T extends AutoCloseable> T own(T resource) {
         resources.push(resource);
         return resource;
     }
 
+    /** Blocks until the role has stopped. */
+    public void awaitClosed() throws InterruptedException {
+        closed.await();
+    }
+
+    /** Closes everything the role owns, newest first; later calls do nothing. */
     @Override
     public void close() {
+        if (!closing.compareAndSet(false, true)) {
+            return;
+        }
         while (!resources.isEmpty()) {
             AutoCloseable resource = resources.pop();
             try {
@@ -84,5 +125,6 @@ public final class RoleContext implements AutoCloseable {
             log.debug("Vert.x did not close cleanly: {}", e.toString());
         }
         registry.close();
+        closed.countDown();
     }
 }

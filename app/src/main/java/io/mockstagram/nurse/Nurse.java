@@ -5,7 +5,6 @@ import io.mockstagram.events.ClusterEvents;
 import io.mockstagram.infra.HttpJson;
 import io.mockstagram.infra.NatsLink;
 import io.mockstagram.infra.OpsServer;
-import io.mockstagram.infra.RedisConnector;
 import io.mockstagram.infra.RoleContext;
 import io.mockstagram.membership.ChangeWatcher;
 import io.mockstagram.membership.leader.LeaderLease;
@@ -13,7 +12,6 @@ import io.mockstagram.membership.leader.LeadershipListener;
 import io.mockstagram.membership.store.RedisMembershipStore;
 
 import java.time.Duration;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
@@ -35,7 +33,6 @@ public final class Nurse implements LeadershipListener, AutoCloseable {
     private final NurseDuties duties;
     private final StopConsumer stops;
     private final LeaderLease lease;
-    private final CountDownLatch stopped = new CountDownLatch(1);
     private OpsServer http;
     private volatile boolean leading;
 
@@ -43,9 +40,8 @@ public final class Nurse implements LeadershipListener, AutoCloseable {
         this.settings = settings;
         this.context = context;
         var cluster = settings.cluster();
-        var redis = context.own(RedisConnector.connect(cluster.redis(), "nurse-" + settings.nurseId(),
-                REDIS_COMMAND_TIMEOUT, cluster.startupTimeout(), context.registry()));
-        this.nats = context.own(NatsLink.start(cluster.nats(), "nurse-" + settings.nurseId()));
+        var redis = context.connectRedis(cluster.redis(), REDIS_COMMAND_TIMEOUT, cluster.startupTimeout(), true);
+        this.nats = context.connectNats(cluster.nats(), false);
         var events = new ClusterEvents(nats, cluster.namespace());
         var store = new RedisMembershipStore(redis.connection().async(), cluster.namespace().membershipKeys());
         ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -70,9 +66,6 @@ public final class Nurse implements LeadershipListener, AutoCloseable {
         context.own(lease);
 
         Gauge.builder("mockstagram.nurse.leader", () -> lease.isLeader() ? 1 : 0).register(context.registry());
-        Gauge.builder("mockstagram.redis.connected", () -> redis.isConnected() ? 1 : 0).register(context.registry());
-        Gauge.builder("mockstagram.nats.connected", () -> nats.isConnected() ? 1 : 0).register(context.registry());
-        context.readiness().require("redis", redis::isConnected);
     }
 
     public static Nurse start(NurseSettings settings) {
@@ -112,15 +105,11 @@ public final class Nurse implements LeadershipListener, AutoCloseable {
     }
 
     public void awaitStop() throws InterruptedException {
-        stopped.await();
+        context.awaitClosed();
     }
 
     @Override
     public void close() {
-        if (stopped.getCount() == 0) {
-            return;
-        }
         context.close();
-        stopped.countDown();
     }
 }

@@ -10,7 +10,6 @@ import io.mockstagram.infra.HttpJson;
 import io.mockstagram.infra.Json;
 import io.mockstagram.infra.NatsLink;
 import io.mockstagram.infra.OpsServer;
-import io.mockstagram.infra.RedisConnector;
 import io.mockstagram.infra.RoleContext;
 import io.mockstagram.membership.Assignment;
 import io.mockstagram.membership.ChangeWatcher;
@@ -24,7 +23,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.TimeUnit;
@@ -44,7 +43,7 @@ public final class Producer {
     private final Member member;
     private final ClusterEvents events;
     private final OpsServer http;
-    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final AtomicBoolean stopping = new AtomicBoolean();
 
     private Producer(ProducerSettings settings, RoleContext context, Member member, ClusterEvents events, OpsServer http) {
         this.settings = settings;
@@ -58,9 +57,9 @@ public final class Producer {
         String name = settings.name();
         RoleContext context = RoleContext.create("producer", name, 1);
         try {
-            var redis = context.own(RedisConnector.connect(settings.cluster().redis(), "producer-" + name,
-                    REDIS_COMMAND_TIMEOUT, settings.cluster().startupTimeout(), context.registry()));
-            NatsLink nats = context.own(NatsLink.start(settings.cluster().nats(), "producer-" + name));
+            var redis = context.connectRedis(settings.cluster().redis(), REDIS_COMMAND_TIMEOUT,
+                    settings.cluster().startupTimeout(), true);
+            NatsLink nats = context.connectNats(settings.cluster().nats(), true);
             var events = new ClusterEvents(nats, settings.cluster().namespace());
             var store = new RedisMembershipStore(redis.connection().async(), settings.cluster().namespace().membershipKeys());
             Member member = context.own(new Member(store, settings.memberConfig()));
@@ -69,16 +68,13 @@ public final class Producer {
             MemberEvents.wire(member, events);
             context.own(new ChangeWatcher(redis.connectPubSub(), settings.cluster().namespace().membershipKeys()))
                     .watch(member);
-            bindMetrics(context, member, redis, nats);
+            bindMetrics(context, member);
 
             PipelineStreams.ensureOnConnect(nats, settings.cluster().namespace());
             context.own(new TaskScheduler(member, settings.partitioner(), settings.schedule(), nats,
                     settings.cluster().namespace(), context.registry())).start();
 
-            context.readiness()
-                    .require("redis", redis::isConnected)
-                    .require("nats", nats::isConnected)
-                    .require("membership", () -> member.assignment().isActive());
+            context.readiness().require("membership", () -> member.assignment().isActive());
             OpsServer http = context.own(OpsServer.start(context.vertx(), "producer", settings.httpPort(),
                     context.registry(), context.readiness(), router -> router.get("/status")
                             .handler(ctx -> HttpJson.send(ctx, 200, ProducerStatus.of(member)))));
@@ -126,12 +122,12 @@ public final class Producer {
     }
 
     public void awaitStop() throws InterruptedException {
-        stopped.await();
+        context.awaitClosed();
     }
 
     /** Announces the stop, leaves without waiting for the lease to run out, then closes everything. */
     public void stopGracefully() {
-        if (stopped.getCount() == 0) {
+        if (!stopping.compareAndSet(false, true)) {
             return;
         }
         Assignment last = member.assignment();
@@ -148,10 +144,9 @@ public final class Producer {
             log.warn("could not announce the stop: {}", e.toString());
         }
         context.close();
-        stopped.countDown();
     }
 
-    private static void bindMetrics(RoleContext context, Member member, RedisConnector.Redis redis, NatsLink nats) {
+    private static void bindMetrics(RoleContext context, Member member) {
         var registry = context.registry();
         Gauge.builder("mockstagram.membership.server.number", () -> {
             Integer number = member.assignment().serverNumberIfActive();
@@ -172,7 +167,5 @@ public final class Producer {
                 fenced.increment();
             }
         });
-        Gauge.builder("mockstagram.redis.connected", () -> redis.isConnected() ? 1 : 0).register(registry);
-        Gauge.builder("mockstagram.nats.connected", () -> nats.isConnected() ? 1 : 0).register(registry);
     }
 }

@@ -5,7 +5,6 @@ import io.micrometer.core.instrument.Gauge;
 import io.mockstagram.infra.Json;
 import io.mockstagram.infra.NatsLink;
 import io.mockstagram.infra.OpsServer;
-import io.mockstagram.infra.RedisConnector;
 import io.mockstagram.infra.RoleContext;
 import io.mockstagram.membership.Backoff;
 import io.mockstagram.pipeline.DeadLetter;
@@ -25,7 +24,6 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 
 /**
  * A fetcher: takes task batches from the work queue, fetches every pk, publishes one
@@ -47,17 +45,15 @@ public final class Fetcher implements AutoCloseable {
     private final FetchEngine engine;
     private final PipelineStats stats;
     private final Counter expired;
-    private final CountDownLatch stopped = new CountDownLatch(1);
     private OpsServer http;
 
     private Fetcher(FetcherSettings settings, RoleContext context) {
         this.settings = settings;
         this.context = context;
         var cluster = settings.cluster();
-        this.nats = context.own(NatsLink.start(cluster.nats(), "fetcher"));
+        this.nats = context.connectNats(cluster.nats(), true);
         PipelineStreams.ensureOnConnect(nats, cluster.namespace());
-        var redis = context.own(RedisConnector.connect(cluster.redis(), "fetcher", REDIS_COMMAND_TIMEOUT,
-                cluster.startupTimeout(), context.registry()));
+        var redis = context.connectRedis(cluster.redis(), REDIS_COMMAND_TIMEOUT, cluster.startupTimeout(), true);
         var latest = new LatestReadings(redis.connection().async(), cluster.namespace());
         this.stats = new PipelineStats(redis.connection().async(), cluster.namespace());
         this.loop = context.vertx().getOrCreateContext();
@@ -70,8 +66,6 @@ public final class Fetcher implements AutoCloseable {
         this.expired = Counter.builder("mockstagram.fetch.tasks.expired")
                 .description("Task batches skipped because their tick was long over").register(context.registry());
         Gauge.builder("mockstagram.fetch.inflight", engine::inFlight).register(context.registry());
-        Gauge.builder("mockstagram.nats.connected", () -> nats.isConnected() ? 1 : 0).register(context.registry());
-        context.readiness().require("nats", nats::isConnected).require("redis", redis::isConnected);
         context.own(new WorkQueue(nats, cluster.namespace().tasksStream(), "fetchers", settings.ackWait(),
                 settings.batchesInFlight(), this::handle)).start();
     }
@@ -159,15 +153,11 @@ public final class Fetcher implements AutoCloseable {
     }
 
     public void awaitStop() throws InterruptedException {
-        stopped.await();
+        context.awaitClosed();
     }
 
     @Override
     public void close() {
-        if (stopped.getCount() == 0) {
-            return;
-        }
         context.close();
-        stopped.countDown();
     }
 }

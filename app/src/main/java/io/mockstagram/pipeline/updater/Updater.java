@@ -1,12 +1,10 @@
 package io.mockstagram.pipeline.updater;
 
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.mockstagram.infra.Json;
 import io.mockstagram.infra.NatsLink;
 import io.mockstagram.infra.OpsServer;
-import io.mockstagram.infra.RedisConnector;
 import io.mockstagram.infra.RoleContext;
 import io.mockstagram.pipeline.PipelineStreams;
 import io.mockstagram.pipeline.ReadingBatch;
@@ -21,7 +19,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -49,17 +46,15 @@ public final class Updater implements AutoCloseable {
     private final Counter failures;
     private final Timer lag;
     private final Timer writeTime;
-    private final CountDownLatch stopped = new CountDownLatch(1);
     private OpsServer http;
 
     private Updater(UpdaterSettings settings, RoleContext context) {
         this.context = context;
         var cluster = settings.cluster();
         var registry = context.registry();
-        NatsLink nats = context.own(NatsLink.start(cluster.nats(), "updater"));
+        NatsLink nats = context.connectNats(cluster.nats(), true);
         PipelineStreams.ensureOnConnect(nats, cluster.namespace());
-        var redis = context.own(RedisConnector.connect(cluster.redis(), "updater", REDIS_COMMAND_TIMEOUT,
-                cluster.startupTimeout(), registry));
+        var redis = context.connectRedis(cluster.redis(), REDIS_COMMAND_TIMEOUT, cluster.startupTimeout(), true);
         this.latest = new LatestReadings(redis.connection().async(), cluster.namespace());
         latest.preload().toCompletableFuture().join();
         this.stats = new PipelineStats(redis.connection().async(), cluster.namespace());
@@ -92,9 +87,6 @@ public final class Updater implements AutoCloseable {
                 .publishPercentileHistogram().register(registry);
         this.writeTime = Timer.builder("mockstagram.update.batch").description("Storing one reading batch")
                 .publishPercentileHistogram().register(registry);
-        Gauge.builder("mockstagram.nats.connected", () -> nats.isConnected() ? 1 : 0).register(registry);
-        Gauge.builder("mockstagram.redis.connected", () -> redis.isConnected() ? 1 : 0).register(registry);
-        context.readiness().require("nats", nats::isConnected).require("redis", redis::isConnected);
 
         context.own(new WorkQueue(nats, cluster.namespace().readingsStream(), "updaters", settings.ackWait(),
                 settings.batchesInFlight(), this::handle)).start();
@@ -174,15 +166,11 @@ public final class Updater implements AutoCloseable {
     }
 
     public void awaitStop() throws InterruptedException {
-        stopped.await();
+        context.awaitClosed();
     }
 
     @Override
     public void close() {
-        if (stopped.getCount() == 0) {
-            return;
-        }
         context.close();
-        stopped.countDown();
     }
 }
