@@ -10,6 +10,7 @@ import io.mockstagram.local.FreePorts;
 import io.mockstagram.local.RoleProcess;
 import io.mockstagram.pipeline.latest.LatestReadings;
 import io.nats.client.Nats;
+import org.awaitility.core.ConditionTimeoutException;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -32,8 +33,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import java.util.stream.Collectors;
+
+import static org.awaitility.Awaitility.await;
 
 /**
  * The whole pipeline as separate processes (mock API, nurse, producers, fetchers, updaters)
@@ -221,6 +225,15 @@ public final class PipelineCluster implements AutoCloseable {
             return rows.read(rs);
         } catch (SQLException e) {
             throw new IllegalStateException(sql + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Awaitility with this cluster's logs attached when the wait fails; errors while polling count as "not yet". */
+    public void eventually(Duration limit, String what, Callable<Boolean> condition) {
+        try {
+            await(what).atMost(limit).pollInterval(Duration.ofMillis(200)).ignoreExceptions().until(condition);
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError(what + " did not happen within " + limit + "\n" + logs(), e);
         }
     }
 

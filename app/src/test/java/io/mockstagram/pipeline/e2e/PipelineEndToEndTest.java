@@ -4,7 +4,6 @@ import io.mockstagram.infra.Json;
 import io.mockstagram.pipeline.latest.InfluencerLatest;
 import io.mockstagram.pipeline.latest.LatestStats;
 import io.mockstagram.testing.PipelineCluster;
-import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -13,11 +12,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
-import static org.awaitility.Awaitility.await;
 
 /**
  * The whole chain on a small range: every pk gets a reading every interval, and what the
@@ -36,14 +33,6 @@ class PipelineEndToEndTest {
         cluster.close();
     }
 
-    private void eventually(Duration limit, String what, Callable<Boolean> condition) {
-        try {
-            await(what).atMost(limit).pollInterval(Duration.ofMillis(200)).ignoreExceptions().until(condition);
-        } catch (ConditionTimeoutException e) {
-            throw new AssertionError(what + " did not happen within " + limit + "\n" + cluster.logs(), e);
-        }
-    }
-
     @Test
     void everyPkIsPolledEveryIntervalAndTheQueriesAgreeWithTheStoredData() throws Exception {
         cluster.api();
@@ -55,16 +44,16 @@ class PipelineEndToEndTest {
         cluster.start("dashboard", "dashboard", PipelineCluster.JVM);
         Instant started = Instant.now();
 
-        eventually(Duration.ofSeconds(90), "four full intervals stored",
+        cluster.eventually(Duration.ofSeconds(90), "four full intervals stored",
                 () -> cluster.completedTicks(started, Instant.now()).values().stream().filter(n -> n == INFLUENCERS).count() >= 4);
         String pk = "1000042";
         int before = timelineLength(pk);
-        eventually(Duration.ofSeconds(10), "the timeline grows", () -> timelineLength(pk) > before);
+        cluster.eventually(Duration.ofSeconds(10), "the timeline grows", () -> timelineLength(pk) > before);
 
         Instant stopping = Instant.now();
         cluster.role("p1").stop(10);
         cluster.role("p2").stop(10);
-        eventually(Duration.ofSeconds(30), "the queues drain", cluster::drained);
+        cluster.eventually(Duration.ofSeconds(30), "the queues drain", cluster::drained);
 
         Map<Instant, Integer> ticks = cluster.completedTicks(started.plus(INTERVAL), stopping);
         assertThat(ticks).as("ticks while the producers ran").isNotEmpty();

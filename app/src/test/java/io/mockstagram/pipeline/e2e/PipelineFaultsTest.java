@@ -2,7 +2,6 @@ package io.mockstagram.pipeline.e2e;
 
 import io.mockstagram.pipeline.latest.InfluencerLatest;
 import io.mockstagram.testing.PipelineCluster;
-import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -11,11 +10,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
-import static org.awaitility.Awaitility.await;
 
 /** The pipeline under faults: crashed workers, producers coming and going, an API that errs. */
 @Tag("chaos")
@@ -31,16 +28,8 @@ class PipelineFaultsTest {
         cluster.close();
     }
 
-    private void eventually(Duration limit, String what, Callable<Boolean> condition) {
-        try {
-            await(what).atMost(limit).pollInterval(Duration.ofMillis(200)).ignoreExceptions().until(condition);
-        } catch (ConditionTimeoutException e) {
-            throw new AssertionError(what + " did not happen within " + limit + "\n" + cluster.logs(), e);
-        }
-    }
-
     private void fullTicks(Instant since, int count) {
-        eventually(Duration.ofSeconds(90), count + " more full intervals stored",
+        cluster.eventually(Duration.ofSeconds(90), count + " more full intervals stored",
                 () -> cluster.completedTicks(since, Instant.now()).values().stream()
                         .filter(n -> n >= INFLUENCERS - 1).count() >= count);
     }
@@ -68,7 +57,7 @@ class PipelineFaultsTest {
 
         Instant stopping = Instant.now();
         cluster.role("p1").stop(10);
-        eventually(Duration.ofSeconds(30), "the queues drain", cluster::drained);
+        cluster.eventually(Duration.ofSeconds(30), "the queues drain", cluster::drained);
 
         assertThat(cluster.completedTicks(started.plus(INTERVAL), stopping).values())
                 .as("readings per tick, through the crash").isNotEmpty().allMatch(n -> n == INFLUENCERS);
@@ -109,7 +98,7 @@ class PipelineFaultsTest {
         cluster.role("p2").stop(10);
         cluster.role("p3").stop(10);
         cluster.role("p4").stop(10);
-        eventually(Duration.ofSeconds(30), "the queues drain", cluster::drained);
+        cluster.eventually(Duration.ofSeconds(30), "the queues drain", cluster::drained);
         assertThat(cluster.completedTicks(started.plus(INTERVAL), stopping).values())
                 .as("readings per tick while producers joined and left").isNotEmpty().allMatch(n -> n == INFLUENCERS);
     }
@@ -130,7 +119,7 @@ class PipelineFaultsTest {
         assertThat(cluster.deadLetters()).as("dead letters kept").isGreaterThanOrEqualTo(2);
         Instant stopping = Instant.now();
         cluster.role("p1").stop(10);
-        eventually(Duration.ofSeconds(30), "the queues drain", cluster::drained);
+        cluster.eventually(Duration.ofSeconds(30), "the queues drain", cluster::drained);
         assertThat(cluster.completedTicks(started.plus(INTERVAL), stopping).values())
                 .as("every pk but the broken one, every tick").isNotEmpty().allMatch(n -> n == INFLUENCERS - 1);
         assertThat(cluster.followerHistory()).doesNotContainKey(1_000_007);
