@@ -24,7 +24,7 @@ import java.util.stream.Stream;
 public final class LatestReadings {
 
     /** Readings per script call; see {@link #apply}. */
-    static final int SLICE = 250;
+    static final int SLICE = 100;
 
     private static final LuaScript APPLY = script("apply.lua");
     private static final LuaScript INFLUENCER = script("influencer.lua");
@@ -61,15 +61,19 @@ public final class LatestReadings {
             return CompletableFuture.completedFuture(BatchOutcome.NOTHING);
         }
         // Redis runs one script at a time: a 1000-reading call would hold every query for some
-        // 15-20 ms. Slices keep each call short; since every (pk, tick) is applied at most once,
-        // a batch needs no atomicity of its own.
-        CompletionStage<BatchOutcome> total = CompletableFuture.completedFuture(BatchOutcome.NOTHING);
-        for (int from = 0; from < batch.size(); from += SLICE) {
-            CompletionStage<List<Object>> raw = APPLY.run(redis, ScriptOutputType.MULTI, scriptKeys,
-                    BatchArguments.of(batch.slice(from, Math.min(batch.size(), from + SLICE))));
-            total = total.thenCombine(raw.thenApply(BatchOutcome::parse), BatchOutcome::plus);
+        // 15-20 ms. Slices keep each call short, and each is sent only when the one before has
+        // returned: pipelined, they would sit in one client buffer and run back to back all the
+        // same. A batch needs no atomicity of its own, since each (pk, tick) is counted once.
+        return applySlices(batch, 0, BatchOutcome.NOTHING);
+    }
+
+    private CompletionStage<BatchOutcome> applySlices(ReadingBatch batch, int from, BatchOutcome sofar) {
+        if (from >= batch.size()) {
+            return CompletableFuture.completedFuture(sofar);
         }
-        return total;
+        CompletionStage<List<Object>> raw = APPLY.run(redis, ScriptOutputType.MULTI, scriptKeys,
+                BatchArguments.of(batch.slice(from, Math.min(batch.size(), from + SLICE))));
+        return raw.thenCompose(reply -> applySlices(batch, from + SLICE, sofar.plus(BatchOutcome.parse(reply))));
     }
 
     /**
