@@ -31,9 +31,26 @@ public final class RoleProcess implements AutoCloseable {
         this.log = log;
     }
 
+    /** How the operating system should share the CPU with a role. */
+    public enum Priority {
+        /** Serves people or keeps leases: gets the CPU first. */
+        INTERACTIVE,
+        /** Throughput work (fetching, storing, the mock API): yields to the interactive roles
+         * when the machine is busy, so that queries stay fast while the pipeline runs flat out. */
+        BATCH
+    }
+
     public static RoleProcess start(String role, List<String> jvmOptions, List<String> args, Map<String, String> env,
                                     Path log) {
+        return start(role, jvmOptions, args, env, log, Priority.INTERACTIVE);
+    }
+
+    public static RoleProcess start(String role, List<String> jvmOptions, List<String> args, Map<String, String> env,
+                                    Path log, Priority priority) {
         List<String> command = new ArrayList<>();
+        if (priority == Priority.BATCH) {
+            Binaries.locate("nice").ifPresent(nice -> command.addAll(List.of(nice.toString(), "-n", "10")));
+        }
         command.add(ProcessHandle.current().info().command().orElse("java"));
         command.addAll(jvmOptions);
         command.add("-cp");

@@ -84,13 +84,13 @@ final class LocalCluster implements ClusterControl, AutoCloseable {
         out.printf("%,d influencers polled every %ds; logs in %s%n", schedule.range().count(),
                 schedule.interval().toSeconds(), settings.workDir().resolve("logs"));
 
-        others.add(launch("api", "api", API_JVM, "--http-port", Integer.toString(apiPort)));
-        others.add(launch("nurse", "nurse", RoleProcess.LIGHT_JVM, "--http-port", "0"));
+        others.add(launch("api", "api", API_JVM, RoleProcess.Priority.BATCH, "--http-port", Integer.toString(apiPort)));
+        others.add(launch("nurse", "nurse", RoleProcess.LIGHT_JVM, RoleProcess.Priority.INTERACTIVE, "--http-port", "0"));
         for (int i = 1; i <= settings.updaters(); i++) {
-            others.add(launch("updater-" + i, "updater", PIPELINE_JVM, "--http-port", "0"));
+            others.add(launch("updater-" + i, "updater", PIPELINE_JVM, RoleProcess.Priority.BATCH, "--http-port", "0"));
         }
         for (int i = 1; i <= settings.fetchers(); i++) {
-            others.add(launch("fetcher-" + i, "fetcher", PIPELINE_JVM, "--http-port", "0"));
+            others.add(launch("fetcher-" + i, "fetcher", PIPELINE_JVM, RoleProcess.Priority.BATCH, "--http-port", "0"));
         }
         for (int i = 0; i < settings.producers(); i++) {
             addProducer();
@@ -107,14 +107,15 @@ final class LocalCluster implements ClusterControl, AutoCloseable {
         out.println("Ctrl-C stops everything. Try killing a producer from the dashboard, or with kill -9 <pid>.");
     }
 
-    private RoleProcess launch(String name, String role, List<String> jvm, String... args) {
-        return RoleProcess.start(role, jvm, List.of(args), env, settings.workDir().resolve("logs/" + name + ".log"));
+    private RoleProcess launch(String name, String role, List<String> jvm, RoleProcess.Priority priority, String... args) {
+        return RoleProcess.start(role, jvm, List.of(args), env, settings.workDir().resolve("logs/" + name + ".log"), priority);
     }
 
     @Override
     public synchronized String addProducer() {
         String name = "producer-" + nextProducer++;
-        RoleProcess process = launch(name, "producer", RoleProcess.LIGHT_JVM, "--name", name, "--http-port", "0");
+        RoleProcess process = launch(name, "producer", RoleProcess.LIGHT_JVM, RoleProcess.Priority.INTERACTIVE,
+                "--name", name, "--http-port", "0");
         producers.put(name, process);
         out.printf("  started %-12s pid %d%n", name, process.pid());
         return name;
