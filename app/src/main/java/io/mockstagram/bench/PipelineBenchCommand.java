@@ -75,6 +75,8 @@ public final class PipelineBenchCommand implements Callable<Integer> {
         out.printf("lowest coverage of an interval    %.2f %%%n", 100 * r.coverage());
         out.printf("lag, due until stored             p50 %,.0f ms   p99 %,.0f ms%n", r.lagP50Ms(), r.lagP99Ms());
         out.printf("query API under load              p50 %.1f ms   p99 %.1f ms%n", r.queryP50Ms(), r.queryP99Ms());
+        r.serverSideQueries().forEach((endpoint, q) ->
+                out.printf("  in the dashboard, %-14s p50 <= %.1f ms   p99 <= %.1f ms%n", endpoint, q[0], q[1]));
         out.printf("bytes stored per reading          %.1f%n", r.bytesPerReading());
         out.printf("CPU, in cores (machine total %.2f of %d):%n", r.machineCores(), Runtime.getRuntime().availableProcessors());
         r.cpu().forEach(role -> out.printf("  %-18s %.2f%n", role.role(), role.cores()));

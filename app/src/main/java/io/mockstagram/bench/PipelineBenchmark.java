@@ -17,6 +17,8 @@ import io.mockstagram.pipeline.timeseries.TimeSeries;
 import io.mockstagram.pipeline.timeseries.TimeSeriesSettings;
 import io.nats.client.Nats;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.PoolOptions;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 
@@ -53,7 +55,8 @@ final class PipelineBenchmark {
     }
 
     record Result(double readingsPerSecond, double coverage, double lagP50Ms, double lagP99Ms, double queryP50Ms,
-                  double queryP99Ms, double bytesPerReading, List<RoleCpu> cpu, double machineCores) {
+                  double queryP99Ms, double bytesPerReading, List<RoleCpu> cpu, double machineCores,
+                  Map<String, double[]> serverSideQueries) {
     }
 
     private record Role(String kind, RoleProcess process, int port) {
@@ -117,23 +120,31 @@ final class PipelineBenchmark {
         List<String> all = new ArrayList<>(List.of(args));
         all.add("--http-port");
         all.add(Integer.toString(port));
-        roles.put(name, new Role(kind, RoleProcess.start(kind, jvm, all, env,
-                options.workDir().resolve("logs/" + name + ".log")), port));
+        boolean batch = kind.equals("api") || kind.equals("fetcher") || kind.equals("updater");
+        roles.put(name, new Role(kind, RoleProcess.start(kind, jvm, all, env, options.workDir().resolve("logs/" + name + ".log"),
+                batch ? RoleProcess.Priority.BATCH : RoleProcess.Priority.INTERACTIVE), port));
     }
 
     private Result measure(WebClient http, LatestReadings latest, Map<String, String> env) throws Exception {
         // Producers that start mid-interval schedule their whole share into what is left of it:
-        // the pipeline starts behind, and the measurement waits until it has caught up.
-        progress.accept("warming up: waiting until an interval is fully polled");
+        // the pipeline starts behind, and the measurement waits until it has caught up, that is
+        // until two intervals in a row were fully polled.
+        progress.accept("warming up: waiting until two intervals in a row are fully polled");
         Duration interval = options.interval();
         Instant warmupLimit = Instant.now().plus(interval.multipliedBy(10)).plusSeconds(60);
-        while (coverageOf(latest, Tick.at(Instant.now(), interval).index() - 1) < options.influencers()) {
-            require(Instant.now().isBefore(warmupLimit), "no interval was ever fully polled; see the logs in "
+        while (true) {
+            long last = Tick.at(Instant.now(), interval).index() - 1;
+            if (coverageOf(latest, last) >= options.influencers() && coverageOf(latest, last - 1) >= options.influencers()) {
+                break;
+            }
+            require(Instant.now().isBefore(warmupLimit), "the pipeline never caught up; see the logs in "
                     + options.workDir().resolve("logs"));
             pause(Duration.ofSeconds(1));
         }
 
-        var queries = new QueryLoad(http, roles.get("dashboard").port(), PkRange.of(options.influencers()),
+        // Wait for the top of an interval, so that the window covers whole intervals.
+        pause(Duration.between(Instant.now(), Tick.at(Instant.now(), interval).end()));
+        var queries = new QueryLoad(roles.get("dashboard").port(), PkRange.of(options.influencers()),
                 options.queriesPerSecond());
         Map<String, Double> cpuBefore = cpuSeconds();
         double storedBefore = sumOver("updater", "mockstagram_update_readings_total", http);
@@ -177,8 +188,15 @@ final class PipelineBenchmark {
                 namespace, TimeSeriesSettings.defaults(), Duration.ofSeconds(10), null)) {
             bytesPerReading = timeSeries.store().bytesPerReading().orElse(Double.NaN);
         }
+        // As the dashboard timed them, by endpoint: where the client's latency comes from.
+        Map<String, double[]> serverSide = new LinkedHashMap<>();
+        String dashboardMetrics = scrape(http, roles.get("dashboard").port());
+        for (String endpoint : List.of("influencer", "timeline", "stats")) {
+            var buckets = Scrape.buckets(dashboardMetrics, "mockstagram_query_seconds", "endpoint=\"" + endpoint + "\"");
+            serverSide.put(endpoint, new double[] {Scrape.quantile(buckets, 0.5) * 1000, Scrape.quantile(buckets, 0.99) * 1000});
+        }
         return new Result(stored / seconds, coverage, Scrape.quantile(lag, 0.5) * 1000, Scrape.quantile(lag, 0.99) * 1000,
-                queries.p50(), queries.p99(), bytesPerReading, cpu, machineCores);
+                queries.p50(), queries.p99(), bytesPerReading, cpu, machineCores, serverSide);
     }
 
     private long coverageOf(LatestReadings latest, long tick) {
@@ -307,7 +325,10 @@ final class PipelineBenchmark {
     /** Queries the dashboard at a steady rate (a mix of the three endpoints) and keeps each latency. */
     private static final class QueryLoad {
 
-        private final WebClient http;
+        /** Its own event loop, so that scraping metrics never delays a query's answer. */
+        private final Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
+        private final WebClient http = WebClient.create(vertx, new WebClientOptions().setKeepAlive(true),
+                new PoolOptions().setHttp1MaxSize(16));
         private final int port;
         private final PkRange range;
         private final int perSecond;
@@ -315,8 +336,7 @@ final class PipelineBenchmark {
         private volatile boolean running;
         private Thread driver;
 
-        QueryLoad(WebClient http, int port, PkRange range, int perSecond) {
-            this.http = http;
+        QueryLoad(int port, PkRange range, int perSecond) {
             this.port = port;
             this.range = range;
             this.perSecond = perSecond;
@@ -357,6 +377,7 @@ final class PipelineBenchmark {
         void stop() throws InterruptedException {
             running = false;
             driver.join(5000);
+            vertx.close();
         }
 
         double p50() {

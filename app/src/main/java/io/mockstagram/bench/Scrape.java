@@ -28,10 +28,15 @@ final class Scrape {
 
     /** Cumulative bucket counts of histogram {@code name} (le to count), summed over series. */
     static TreeMap<Double, Double> buckets(String text, String name) {
+        return buckets(text, name, "");
+    }
+
+    /** The same, over the series whose labels contain {@code label} (such as endpoint="stats"). */
+    static TreeMap<Double, Double> buckets(String text, String name, String label) {
         var buckets = new TreeMap<Double, Double>();
         String prefix = name + "_bucket{";
         for (String line : text.split("\n")) {
-            if (!line.startsWith(prefix)) {
+            if (!line.startsWith(prefix) || !line.contains(label)) {
                 continue;
             }
             Matcher le = BOUND.matcher(line);

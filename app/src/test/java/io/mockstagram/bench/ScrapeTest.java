@@ -32,4 +32,12 @@ class ScrapeTest {
         assertThat(Scrape.quantile(buckets, 0.5)).isEqualTo(0.1);
         assertThat(Scrape.quantile(buckets, 0.99)).isEqualTo(1.0);
     }
+
+    @Test
+    void aLabelNarrowsTheHistogramToTheSeriesThatCarryIt() {
+        var buckets = Scrape.buckets(TEXT, "lag_seconds", "instance=\"updater-2\"");
+
+        assertThat(buckets).containsEntry(0.1, 50.0).containsEntry(1.0, 100.0)
+                .containsEntry(Double.POSITIVE_INFINITY, 100.0);
+    }
 }
