@@ -13,8 +13,8 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "membership", mixinStandardHelpOptions = true,
-        description = {"Starts its own redis-server and nats-server, a nurse and real producer processes;",
-                "kills (-9) and stops (SIGTERM) producers and times until every survivor agrees with Redis."})
+        description = {"Starts its own redis-server and nats-server, a nurse and real producer processes; kills "
+                + "(-9) and stops (SIGTERM) producers and times until every survivor agrees with Redis."})
 public final class MembershipBenchCommand implements Callable<Integer> {
 
     @Option(names = "--producers", description = "Producer processes kept running. Default 8.")

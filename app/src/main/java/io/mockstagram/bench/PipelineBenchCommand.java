@@ -17,9 +17,9 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "pipeline", mixinStandardHelpOptions = true,
-        description = {"Runs the whole chain on this machine (API, nurse, producers, fetchers, updaters, dashboard,",
-                "each its own process) against the configured Redis, NATS and PostgreSQL, in a namespace of",
-                "its own that is deleted afterwards, while querying the dashboard at a steady rate."})
+        description = "Runs the whole chain on this machine (API, nurse, producers, fetchers, updaters, dashboard, "
+                + "each its own process) against the configured Redis, NATS and PostgreSQL, in a namespace of "
+                + "its own that is deleted afterwards, while querying the dashboard at a steady rate.")
 public final class PipelineBenchCommand implements Callable<Integer> {
 
     @Mixin
@@ -31,7 +31,7 @@ public final class PipelineBenchCommand implements Callable<Integer> {
     @Option(names = "--influencers", description = "Pks polled every interval. Default 1000000.")
     int influencers = 1_000_000;
 
-    @Option(names = "--duration", paramLabel = "DURATION", description = "How long to measure, after a warm-up of one full interval. Default 3m.")
+    @Option(names = "--duration", paramLabel = "DURATION", description = "How long to measure, once two intervals in a row were fully polled. Default 3m.")
     String duration = "3m";
 
     @Option(names = "--interval", paramLabel = "DURATION", description = "The polling interval. Default 60s.")

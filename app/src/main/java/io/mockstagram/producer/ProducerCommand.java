@@ -10,8 +10,8 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "producer", mixinStandardHelpOptions = true,
-        description = {"Joins the numbering, keeps its lease, serves /status, and every interval schedules",
-                "its share of the pks as task batches for the fetchers.",
+        description = {"Joins the numbering, keeps its lease, serves /status, and every interval schedules its "
+                + "share of the pks as task batches for the fetchers.",
                 "On SIGTERM it announces producer.stopped and leaves at once."})
 public final class ProducerCommand implements Callable<Integer> {
 

@@ -13,10 +13,10 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 @Command(name = "up", mixinStandardHelpOptions = true,
-        description = {"Runs the whole system on this machine: the mock API, a nurse, producers, fetchers and",
-                "updaters, each its own process, and the dashboard. Uses Redis, NATS and PostgreSQL at the",
-                "configured URLs; when none was given and none answers, starts local ones and stops them on",
-                "exit. Ctrl-C stops everything."})
+        description = {"Runs the whole system on this machine: the mock API, a nurse, producers, fetchers and "
+                + "updaters, each its own process, and the dashboard. Uses Redis, NATS and PostgreSQL at "
+                + "the configured URLs; when none was given and none answers, starts local ones and stops "
+                + "them on exit. Ctrl-C stops everything."})
 public final class UpCommand implements Callable<Integer> {
 
     @Mixin

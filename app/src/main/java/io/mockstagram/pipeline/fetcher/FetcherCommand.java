@@ -11,8 +11,8 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "fetcher", mixinStandardHelpOptions = true,
-        description = {"Takes task batches from the queue, calls the API for each pk and publishes the readings.",
-                "Run more of them to fetch faster."})
+        description = {"Takes task batches from the queue, calls the API for each pk and publishes the readings. "
+                + "Run more of them to fetch faster."})
 public final class FetcherCommand implements Callable<Integer> {
 
     @Mixin

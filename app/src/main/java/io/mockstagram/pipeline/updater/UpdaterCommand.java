@@ -13,8 +13,9 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "updater", mixinStandardHelpOptions = true,
-        description = {"Stores reading batches: the time series in PostgreSQL, and the latest reading, rank",
-                "and averages in Redis. Every write is idempotent per (pk, tick). Run more of them to store faster."})
+        description = {"Stores reading batches: the time series in PostgreSQL, and the latest reading, rank and "
+                + "averages in Redis. Every write is idempotent per (pk, tick). Run more of them to store "
+                + "faster."})
 public final class UpdaterCommand implements Callable<Integer> {
 
     @Mixin
