@@ -83,8 +83,10 @@ public final class Updater implements AutoCloseable {
         this.tooOld = Counter.builder("mockstagram.update.too.old")
                 .description("Readings too far behind an influencer's latest to count in its average").register(registry);
         this.failures = Counter.builder("mockstagram.update.failures").register(registry);
+        // The default histogram ends at 30 s; a pipeline that falls behind lags by minutes, and
+        // its percentiles must still be readable from the buckets.
         this.lag = Timer.builder("mockstagram.update.lag").description("From when a pk was due until its reading is stored")
-                .publishPercentileHistogram().register(registry);
+                .publishPercentileHistogram().maximumExpectedValue(Duration.ofMinutes(10)).register(registry);
         this.writeTime = Timer.builder("mockstagram.update.batch").description("Storing one reading batch")
                 .publishPercentileHistogram().register(registry);
 
