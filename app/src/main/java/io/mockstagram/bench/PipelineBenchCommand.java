@@ -73,7 +73,7 @@ public final class PipelineBenchCommand implements Callable<Integer> {
         out.printf("readings stored per second        %,.0f  (target for this range: %,.0f)%n", r.readingsPerSecond(),
                 influencers * 1000.0 / period.toMillis());
         out.printf("lowest coverage of an interval    %.2f %%%n", 100 * r.coverage());
-        out.printf("lag, due until stored             p50 %,.0f ms   p99 %,.0f ms%n", r.lagP50Ms(), r.lagP99Ms());
+        out.printf("lag, due until stored             p50 %s   p99 %s%n", millis(r.lagP50Ms()), millis(r.lagP99Ms()));
         out.printf("query API under load              p50 %.1f ms   p99 %.1f ms%n", r.queryP50Ms(), r.queryP99Ms());
         r.serverSideQueries().forEach((endpoint, q) ->
                 out.printf("  in the dashboard, %-14s p50 <= %.1f ms   p99 <= %.1f ms%n", endpoint, q[0], q[1]));
@@ -84,12 +84,17 @@ public final class PipelineBenchCommand implements Callable<Integer> {
             Map<String, Object> figures = new LinkedHashMap<>();
             figures.put("readingsPerSecond", Math.round(r.readingsPerSecond()));
             figures.put("coverage", Math.round(r.coverage() * 10_000) / 10_000.0);
-            figures.put("lagP99Ms", Math.round(r.lagP99Ms()));
+            figures.put("lagP99Ms", Double.isFinite(r.lagP99Ms()) ? Math.round(r.lagP99Ms()) : null);
             figures.put("queryP50Ms", Math.round(r.queryP50Ms() * 10) / 10.0);
             figures.put("queryP99Ms", Math.round(r.queryP99Ms() * 10) / 10.0);
             figures.put("bytesPerReading", Math.round(r.bytesPerReading() * 10) / 10.0);
             out.println(Json.write(figures));
         }
         return 0;
+    }
+
+    /** A latency read off a histogram; past its last bucket there is no figure to give. */
+    private static String millis(double ms) {
+        return Double.isFinite(ms) ? String.format("%,.0f ms", ms) : "beyond the histogram's range";
     }
 }

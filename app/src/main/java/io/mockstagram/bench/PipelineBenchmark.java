@@ -29,6 +29,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -108,7 +109,10 @@ final class PipelineBenchmark {
                 var latest = new LatestReadings(redis.async(), namespace);
                 return measure(http, latest, env);
             } finally {
-                roles.values().forEach(role -> role.process().close());
+                // Newest first: producers stop scheduling before fetchers go, and the API outlives its callers.
+                List<Role> newestFirst = new ArrayList<>(roles.values());
+                Collections.reverse(newestFirst);
+                newestFirst.forEach(role -> role.process().close());
                 cleanUp(env, redisClient);
                 vertx.close();
                 redisClient.shutdown();
@@ -278,12 +282,12 @@ final class PipelineBenchmark {
             while (keys.hasNext()) {
                 batch.add(keys.next());
                 if (batch.size() == 1000) {
-                    redis.sync().del(batch.toArray(String[]::new));
+                    redis.sync().unlink(batch.toArray(String[]::new));
                     batch.clear();
                 }
             }
             if (!batch.isEmpty()) {
-                redis.sync().del(batch.toArray(String[]::new));
+                redis.sync().unlink(batch.toArray(String[]::new));
             }
         } catch (RuntimeException e) {
             progress.accept("could not delete the benchmark's Redis keys: " + e.getMessage());

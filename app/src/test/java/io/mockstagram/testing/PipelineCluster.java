@@ -255,7 +255,7 @@ public final class PipelineCluster implements AutoCloseable {
             batch.add(keys.next());
         }
         if (!batch.isEmpty()) {
-            redis.sync().del(batch.toArray(String[]::new));
+            redis.sync().unlink(batch.toArray(String[]::new));
         }
         redis.close();
         redisClient.shutdown();

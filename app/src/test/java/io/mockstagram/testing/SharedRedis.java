@@ -74,7 +74,7 @@ public final class SharedRedis implements BeforeEachCallback, AfterEachCallback,
         do {
             KeyScanCursor<String> page = sync.scan(cursor, match);
             if (!page.getKeys().isEmpty()) {
-                sync.del(page.getKeys().toArray(String[]::new));
+                sync.unlink(page.getKeys().toArray(String[]::new));
             }
             cursor = page;
         } while (!cursor.isFinished());
