@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -25,7 +26,7 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The dashboard in a real browser (Debian's headless Chromium) against a running {@code up}
- * cluster on a small range.
+ * cluster on a small range, with servers of its own that {@code up} removes when it stops.
  */
 @Tag("e2e")
 class DashboardBrowserTest {
@@ -42,7 +43,7 @@ class DashboardBrowserTest {
         assertThat(new File(CHROMIUM)).as("Chromium; bin/test installs it (apt-get install chromium chromium-driver)").exists();
         int port = FreePorts.next();
         up = RoleProcess.start("up", RoleProcess.LIGHT_JVM,
-                List.of("--producers", "4", "--influencers", "2000", "--interval", "3s", "--dashboard-port", Integer.toString(port),
+                List.of("--own-servers", "--producers", "4", "--influencers", "2000", "--interval", "3s", "--dashboard-port", Integer.toString(port),
                         "--namespace", "browser-" + port, "--work-dir", work.toString()),
                 Map.of(), work.resolve("up.log"));
         base = "http://127.0.0.1:" + port + "/";
@@ -70,12 +71,16 @@ class DashboardBrowserTest {
         WebDriverWait wait = new WebDriverWait(browser, limit);
         wait.pollingEvery(Duration.ofMillis(200));
         wait.withMessage(() -> "\n" + up.output());
+        // The page redraws the list on every event; an element found just before a redraw is gone.
+        wait.ignoring(StaleElementReferenceException.class);
         return wait;
     }
 
+    /** The producers' numbers as listed, read in one script so that a redraw cannot split the read. */
     private List<Integer> numbers() {
-        return browser.findElements(By.cssSelector("[data-testid=producer-row]")).stream()
-                .map(row -> Integer.parseInt(row.getAttribute("data-number"))).sorted().toList();
+        Object listed = browser.executeScript("return Array.from(document.querySelectorAll('[data-testid=producer-row]'))"
+                + ".map(row => Number(row.dataset.number))");
+        return ((List<?>) listed).stream().map(n -> ((Number) n).intValue()).sorted().toList();
     }
 
     @Test
@@ -83,8 +88,11 @@ class DashboardBrowserTest {
         browser.get(base + "#cluster");
         waiting(Duration.ofSeconds(120)).until(page -> numbers().equals(List.of(1, 2, 3, 4)));
 
-        WebElement victim = browser.findElements(By.cssSelector("[data-testid=producer-row]")).get(1);
-        victim.findElement(By.cssSelector("[data-testid=kill-button]")).click();
+        waiting(Duration.ofSeconds(10)).until(page -> {
+            WebElement victim = page.findElements(By.cssSelector("[data-testid=producer-row]")).get(1);
+            victim.findElement(By.cssSelector("[data-testid=kill-button]")).click();
+            return true;
+        });
 
         // Nobody announces a kill -9: the nurse sees the lease (3 s) run out, and the page hears of
         // the renumbering as it happens. A second on top of the lease is for the browser to render.
