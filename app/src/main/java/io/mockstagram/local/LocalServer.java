@@ -13,6 +13,8 @@ import java.util.function.BooleanSupplier;
 /**
  * A server binary (redis-server, nats-server, ...) run as a child process on a fixed
  * loopback port, which can be stopped, killed, paused and started again on the same port.
+ * It never outlives this JVM: a shutdown hook stops it on a normal exit, and a watcher
+ * process stops it when this JVM dies without one (kill -9, a crash).
  */
 public abstract class LocalServer implements AutoCloseable {
 
@@ -21,6 +23,7 @@ public abstract class LocalServer implements AutoCloseable {
     protected final int port;
     protected final Path workDir;
     private Process process;
+    private Process orphanGuard;
     private Thread stopOnExit;
 
     protected LocalServer(String binary, String installHint, int port, Path workDir) {
@@ -64,6 +67,7 @@ public abstract class LocalServer implements AutoCloseable {
                     .redirectErrorStream(true)
                     .redirectOutput(workDir.resolve(binary + ".log").toFile())
                     .start();
+            orphanGuard = guard(process.pid());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + binary, e);
         }
@@ -84,22 +88,50 @@ public abstract class LocalServer implements AutoCloseable {
     /** SIGKILL: the server dies without a word. */
     public synchronized void kill() {
         if (process != null) {
+            releaseGuard();
             process.destroyForcibly();
             waitForExit();
         }
     }
 
-    /** SIGTERM and wait. */
+    /** Asks the server to stop (see {@link #stopSignal()}) and waits. */
     public synchronized void stop() {
+        releaseGuard();
         if (process != null && process.isAlive()) {
-            requestStop(process);
+            Signals.send(process.pid(), stopSignal());
             waitForExit();
         }
     }
 
-    /** Asks the server to stop; SIGTERM unless it has a better signal for a quick, clean stop. */
-    protected void requestStop(Process running) {
-        running.destroy();
+    /** The signal for a quick, clean stop; TERM unless the server has a better one. */
+    protected String stopSignal() {
+        return "TERM";
+    }
+
+    /**
+     * A shell that waits on a pipe from this JVM and, when the pipe closes because this JVM
+     * is gone, signals the server. Closing the pipe is the one thing the kernel does for
+     * every death, kill -9 included, which no shutdown hook can see.
+     */
+    private Process guard(long serverPid) throws IOException {
+        return new ProcessBuilder("/bin/sh", "-c", "read ignored; kill -" + stopSignal() + " \"$0\"",
+                Long.toString(serverPid))
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
+    }
+
+    /** Stops the guard before the server, so that it does not signal a pid the server has given up. */
+    private void releaseGuard() {
+        if (orphanGuard != null) {
+            orphanGuard.destroyForcibly();
+            try {
+                orphanGuard.waitFor(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            orphanGuard = null;
+        }
     }
 
     public synchronized void pause() {

@@ -74,8 +74,8 @@ public final class PostgresServer extends LocalServer {
 
     /** SIGINT is PostgreSQL's fast shutdown; SIGTERM would wait for every client to leave. */
     @Override
-    protected void requestStop(Process running) {
-        Signals.send(running.pid(), "INT");
+    protected String stopSignal() {
+        return "INT";
     }
 
     @Override

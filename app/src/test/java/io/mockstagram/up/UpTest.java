@@ -21,7 +21,7 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** {@code up} runs the whole system, and Ctrl-C takes all of it down again. */
+/** {@code up} runs the whole system, and Ctrl-C, or even kill -9, takes all of it down again. */
 @Tag("e2e")
 class UpTest {
 
@@ -34,8 +34,8 @@ class UpTest {
         }
     }
 
-    @Test
-    void ctrlCLeavesNoChildProcessAndNoServerItStarted(@TempDir Path work) throws Exception {
+    /** Starts up with servers of its own and returns every process it started, once it is up. */
+    private List<ProcessHandle> startUp(Path work) {
         int dashboard = FreePorts.next();
         up = RoleProcess.start("up", RoleProcess.LIGHT_JVM,
                 List.of("--own-servers", "--producers", "2", "--influencers", "500", "--interval", "5s",
@@ -56,11 +56,29 @@ class UpTest {
                 .as("roles and the servers up started")
                 .anyMatch(c -> c.contains("redis")).anyMatch(c -> c.endsWith("nats-server"))
                 .anyMatch(c -> c.endsWith("postgres")).anyMatch(c -> c.endsWith("java"));
+        return children;
+    }
+
+    @Test
+    void ctrlCLeavesNoChildProcessAndNoServerItStarted(@TempDir Path work) {
+        List<ProcessHandle> children = startUp(work);
 
         Signals.send(up.pid(), "INT");
 
         assertThat(up.awaitExit(60)).as("128 + SIGINT: up stopped by itself, nothing had to kill it").isEqualTo(130);
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                assertThat(children).as("every process up started").noneMatch(ProcessHandle::isAlive));
+    }
+
+    @Test
+    void killedWithMinus9ItStillLeavesNoChildProcessAndNoServerBehind(@TempDir Path work) {
+        List<ProcessHandle> children = startUp(work);
+
+        Signals.send(up.pid(), "KILL");
+
+        // No shutdown hook runs: the roles notice their parent is gone, and each server's
+        // watcher notices the pipe from the dead JVM close.
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
                 assertThat(children).as("every process up started").noneMatch(ProcessHandle::isAlive));
     }
 }
