@@ -25,6 +25,7 @@ public final class WorkQueue implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(WorkQueue.class);
     private static final Duration DRAIN = Duration.ofSeconds(10);
+    private static final Duration PULL_WAIT = Duration.ofSeconds(1);
 
     private final NatsLink nats;
     private final String stream;
@@ -64,11 +65,16 @@ public final class WorkQueue implements AutoCloseable {
             } catch (InterruptedException e) {
                 return;
             }
+            if (!running) {
+                slots.release();
+                return;
+            }
             Message message = null;
             try {
-                message = consumer().next(Duration.ofSeconds(1));
+                message = consumer().next(PULL_WAIT);
                 failures = 0;
             } catch (InterruptedException e) {
+                slots.release();
                 Thread.currentThread().interrupt();
                 return;
             } catch (Exception e) {
@@ -120,8 +126,12 @@ public final class WorkQueue implements AutoCloseable {
     @Override
     public void close() {
         running = false;
-        puller.interrupt();
         try {
+            // A pull under way ends within its wait; cut short, it could leave a message with
+            // this consumer until its ack wait runs out. Only a puller still waiting for a free
+            // slot, with nothing in hand, is interrupted.
+            puller.join(PULL_WAIT.toMillis() + 500);
+            puller.interrupt();
             if (!slots.tryAcquire(inFlight, DRAIN.toMillis(), TimeUnit.MILLISECONDS)) {
                 log.warn("stopping with messages from {} still under way; they will be delivered again", stream);
             }
