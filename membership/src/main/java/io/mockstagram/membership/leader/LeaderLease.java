@@ -129,8 +129,9 @@ public final class LeaderLease implements AutoCloseable {
     private void lose(String why) {
         if (leader) {
             leader = false;
-            log.atWarn().setMessage("lost leadership").addKeyValue("key", key).addKeyValue("candidate", candidateId)
-                    .addKeyValue("reason", why).log();
+            // Handing over on a stop is routine; losing the lease any other way deserves a look.
+            (closed ? log.atInfo() : log.atWarn()).setMessage("lost leadership").addKeyValue("key", key)
+                    .addKeyValue("candidate", candidateId).addKeyValue("reason", why).log();
             listener.leadershipLost();
         }
     }
