@@ -13,8 +13,10 @@ import java.util.function.BooleanSupplier;
 /**
  * A server binary (redis-server, nats-server, ...) run as a child process on a fixed
  * loopback port, which can be stopped, killed, paused and started again on the same port.
- * It never outlives this JVM: a shutdown hook stops it on a normal exit, and a watcher
- * process stops it when this JVM dies without one (kill -9, a crash).
+ * It never outlives this JVM. Its owner stops it in order, after what uses it; should this
+ * JVM end first, however it ends (System.exit, Ctrl-C, kill -9, a crash), a watcher process
+ * stops it. No shutdown hook does: hooks run all at once, and would stop the servers while
+ * the roles that use them are still stopping.
  */
 public abstract class LocalServer implements AutoCloseable {
 
@@ -24,7 +26,6 @@ public abstract class LocalServer implements AutoCloseable {
     protected final Path workDir;
     private Process process;
     private Process orphanGuard;
-    private Thread stopOnExit;
 
     protected LocalServer(String binary, String installHint, int port, Path workDir) {
         this.binary = binary;
@@ -63,18 +64,13 @@ public abstract class LocalServer implements AutoCloseable {
         try {
             Files.createDirectories(workDir);
             prepare();
-            process = new ProcessBuilder(command())
+            process = new ProcessBuilder(inOwnSession(command()))
                     .redirectErrorStream(true)
                     .redirectOutput(workDir.resolve(binary + ".log").toFile())
                     .start();
             orphanGuard = guard(process.pid());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + binary, e);
-        }
-        // A server started here must not outlive this JVM, even when it is stopped by a signal.
-        if (stopOnExit == null) {
-            stopOnExit = new Thread(this::close, "stop-" + binary);
-            Runtime.getRuntime().addShutdownHook(stopOnExit);
         }
         awaitUntil(this::isUp, Duration.ofSeconds(20), binary + " on port " + port + " did not come up; see "
                 + workDir.resolve(binary + ".log"));
@@ -98,7 +94,14 @@ public abstract class LocalServer implements AutoCloseable {
     public synchronized void stop() {
         releaseGuard();
         if (process != null && process.isAlive()) {
-            Signals.send(process.pid(), stopSignal());
+            try {
+                Signals.send(process.pid(), stopSignal());
+            } catch (IllegalStateException e) {
+                // It may have exited of its own accord since it was seen alive.
+                if (process.isAlive()) {
+                    throw e;
+                }
+            }
             waitForExit();
         }
     }
@@ -114,11 +117,25 @@ public abstract class LocalServer implements AutoCloseable {
      * every death, kill -9 included, which no shutdown hook can see.
      */
     private Process guard(long serverPid) throws IOException {
-        return new ProcessBuilder("/bin/sh", "-c", "read ignored; kill -" + stopSignal() + " \"$0\"",
-                Long.toString(serverPid))
+        return new ProcessBuilder(inOwnSession(List.of("/bin/sh", "-c", "read ignored; kill -" + stopSignal() + " \"$0\"",
+                Long.toString(serverPid))))
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .start();
+    }
+
+    /**
+     * Ctrl-C in a terminal signals its whole process group. A server in a session of its own
+     * does not get it, so it stays up while the roles that use it stop, and is stopped last.
+     * setsid execs the command (a child of the JVM leads no group), so the pid stays the server's.
+     */
+    private static List<String> inOwnSession(List<String> command) {
+        return Binaries.locate("setsid").map(setsid -> {
+            List<String> detached = new ArrayList<>();
+            detached.add(setsid.toString());
+            detached.addAll(command);
+            return detached;
+        }).orElse(command);
     }
 
     /** Stops the guard before the server, so that it does not signal a pid the server has given up. */
@@ -145,14 +162,6 @@ public abstract class LocalServer implements AutoCloseable {
     @Override
     public void close() {
         stop();
-        if (stopOnExit != null && Thread.currentThread() != stopOnExit) {
-            try {
-                Runtime.getRuntime().removeShutdownHook(stopOnExit);
-            } catch (IllegalStateException alreadyShuttingDown) {
-                // the hook runs anyway, and stopping twice is harmless
-            }
-            stopOnExit = null;
-        }
     }
 
     private void waitForExit() {

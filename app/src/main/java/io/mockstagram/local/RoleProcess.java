@@ -48,6 +48,9 @@ public final class RoleProcess implements AutoCloseable {
     public static RoleProcess start(String role, List<String> jvmOptions, List<String> args, Map<String, String> env,
                                     Path log, Priority priority) {
         List<String> command = new ArrayList<>();
+        // In a session of its own, a role does not get the terminal's Ctrl-C: the process that
+        // started it stops the roles in order. setsid and nice exec, so the pid stays the role's.
+        Binaries.locate("setsid").ifPresent(setsid -> command.add(setsid.toString()));
         if (priority == Priority.BATCH) {
             Binaries.locate("nice").ifPresent(nice -> command.addAll(List.of(nice.toString(), "-n", "10")));
         }

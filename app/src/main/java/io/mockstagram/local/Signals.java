@@ -10,9 +10,10 @@ public final class Signals {
 
     public static void send(long pid, String signal) {
         try {
-            Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start();
+            Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).redirectErrorStream(true).start();
+            String said = new String(kill.getInputStream().readAllBytes()).strip();
             if (kill.waitFor() != 0) {
-                throw new IllegalStateException("kill -" + signal + " " + pid + " failed");
+                throw new IllegalStateException("kill -" + signal + " " + pid + " failed: " + said);
             }
         } catch (IOException e) {
             throw new IllegalStateException("cannot run kill", e);
