@@ -39,7 +39,10 @@ final class LocalCluster implements ClusterControl, AutoCloseable {
     private final LocalServices services;
     private final Map<String, String> env = new LinkedHashMap<>();
     private final Map<String, RoleProcess> producers = new LinkedHashMap<>();
-    private final List<RoleProcess> others = new ArrayList<>();
+    private final List<RoleProcess> fetchers = new ArrayList<>();
+    private final List<RoleProcess> updaters = new ArrayList<>();
+    /** The API and the nurse: what producers, fetchers and updaters lean on, stopped after them. */
+    private final List<RoleProcess> supporting = new ArrayList<>();
     private final PrintStream out;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -84,13 +87,13 @@ final class LocalCluster implements ClusterControl, AutoCloseable {
         out.printf("%,d influencers polled every %ds; logs in %s%n", schedule.range().count(),
                 schedule.interval().toSeconds(), settings.workDir().resolve("logs"));
 
-        others.add(launch("api", "api", API_JVM, RoleProcess.Priority.BATCH, "--http-port", Integer.toString(apiPort)));
-        others.add(launch("nurse", "nurse", RoleProcess.LIGHT_JVM, RoleProcess.Priority.INTERACTIVE, "--http-port", "0"));
+        supporting.add(launch("api", "api", API_JVM, RoleProcess.Priority.BATCH, "--http-port", Integer.toString(apiPort)));
+        supporting.add(launch("nurse", "nurse", RoleProcess.LIGHT_JVM, RoleProcess.Priority.INTERACTIVE, "--http-port", "0"));
         for (int i = 1; i <= settings.updaters(); i++) {
-            others.add(launch("updater-" + i, "updater", PIPELINE_JVM, RoleProcess.Priority.BATCH, "--http-port", "0"));
+            updaters.add(launch("updater-" + i, "updater", PIPELINE_JVM, RoleProcess.Priority.BATCH, "--http-port", "0"));
         }
         for (int i = 1; i <= settings.fetchers(); i++) {
-            others.add(launch("fetcher-" + i, "fetcher", PIPELINE_JVM, RoleProcess.Priority.BATCH, "--http-port", "0"));
+            fetchers.add(launch("fetcher-" + i, "fetcher", PIPELINE_JVM, RoleProcess.Priority.BATCH, "--http-port", "0"));
         }
         for (int i = 0; i < settings.producers(); i++) {
             addProducer();
@@ -173,13 +176,16 @@ final class LocalCluster implements ClusterControl, AutoCloseable {
         if (dashboard != null) {
             dashboard.close();
         }
-        List<RoleProcess> all = new ArrayList<>();
+        List<RoleProcess> running;
         synchronized (this) {
-            all.addAll(producers.values());
+            running = List.copyOf(producers.values());
         }
-        all.addAll(others);
-        all.forEach(RoleProcess::terminate);
-        all.forEach(p -> p.awaitExit(15));
+        // Upstream first, so that nothing is cut off mid-way: producers stop scheduling, fetchers
+        // finish their tasks while the API still answers, updaters store what was fetched.
+        for (List<RoleProcess> stage : List.of(running, fetchers, updaters, supporting)) {
+            stage.forEach(RoleProcess::terminate);
+            stage.forEach(p -> p.awaitExit(15));
+        }
         if (redis != null) {
             redis.close();
             redisClient.shutdown();
