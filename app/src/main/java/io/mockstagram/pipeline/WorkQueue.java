@@ -125,6 +125,11 @@ public final class WorkQueue implements AutoCloseable {
      */
     @Override
     public void close() {
+        stop();
+    }
+
+    /** Closes; true when every message under way was finished within the drain time. */
+    boolean stop() {
         running = false;
         try {
             // A pull under way ends within its wait; cut short, it could leave a message with
@@ -132,11 +137,13 @@ public final class WorkQueue implements AutoCloseable {
             // slot, with nothing in hand, is interrupted.
             puller.join(PULL_WAIT.toMillis() + 500);
             puller.interrupt();
-            if (!slots.tryAcquire(inFlight, DRAIN.toMillis(), TimeUnit.MILLISECONDS)) {
-                log.warn("stopping with messages from {} still under way; they will be delivered again", stream);
+            if (slots.tryAcquire(inFlight, DRAIN.toMillis(), TimeUnit.MILLISECONDS)) {
+                return true;
             }
+            log.warn("stopping with messages from {} still under way; they will be delivered again", stream);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        return false;
     }
 }
