@@ -1,5 +1,6 @@
 package io.mockstagram.api;
 
+import io.mockstagram.infra.RunningRole;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -38,10 +39,7 @@ public final class ApiCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        MockApi api = MockApi.start(settings(System.getenv()));
-        Runtime.getRuntime().addShutdownHook(new Thread(api::close, "api-shutdown"));
-        api.awaitStop();
-        return 0;
+        return RunningRole.runUntilStopped(MockApi.start(settings(System.getenv())));
     }
 
     /** The settings these options and {@code env} give, checked, without starting anything. */

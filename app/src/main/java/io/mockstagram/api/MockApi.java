@@ -3,6 +3,7 @@ package io.mockstagram.api;
 import io.micrometer.core.instrument.Gauge;
 import io.mockstagram.infra.OpsServer;
 import io.mockstagram.infra.RoleContext;
+import io.mockstagram.infra.RunningRole;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
@@ -14,7 +15,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.DoubleSupplier;
 
 /** The mock Instagram API: a table of live counts behind the contract's HTTP endpoints. */
-public final class MockApi implements AutoCloseable {
+public final class MockApi implements RunningRole {
 
     private static final Logger log = LoggerFactory.getLogger(MockApi.class);
     private static final int SHARED_RANDOM_PORT = -1;
@@ -47,11 +48,10 @@ public final class MockApi implements AutoCloseable {
             // negative one, which stands for one random port shared by all who ask for it.
             int listenPort = settings.httpPort() == 0 ? SHARED_RANDOM_PORT : settings.httpPort();
             AtomicReference<Router> router = new AtomicReference<>();
-            OpsServer ops = context.own(OpsServer.start(context.vertx(), "api", listenPort, context.registry(),
-                    context.readiness(), r -> {
-                        routes.mount(r);
-                        router.set(r);
-                    }));
+            OpsServer ops = context.serveHttp(listenPort, r -> {
+                routes.mount(r);
+                router.set(r);
+            });
             // OpsServer answers on the event loop of the thread that started it. A server in each
             // further deployment instance gets a loop of its own, and Vert.x hands new connections
             // to the servers on a port in turn, so the API uses every core.
@@ -83,6 +83,7 @@ public final class MockApi implements AutoCloseable {
         return port;
     }
 
+    @Override
     public void awaitStop() throws InterruptedException {
         context.awaitClosed();
     }

@@ -63,8 +63,6 @@ final class PipelineBenchmark {
     private record Role(String kind, RoleProcess process, int port) {
     }
 
-    private static final List<String> PIPELINE_JVM = List.of("-XX:+UseParallelGC", "-XX:ParallelGCThreads=1", "-Xmx256m");
-    private static final List<String> API_JVM = List.of("-XX:+UseParallelGC", "-XX:ParallelGCThreads=1", "-Xms32m", "-Xmx192m");
 
     private final Options options;
     private final ClusterSettings cluster;
@@ -93,14 +91,14 @@ final class PipelineBenchmark {
             RedisClient redisClient = RedisClient.create(env.get("REDIS_URL"));
             Vertx vertx = Vertx.vertx();
             try (StatefulRedisConnection<String, String> redis = redisClient.connect()) {
-                launch("api", "api", API_JVM, env, apiPort);
+                launch("api", "api", RoleProcess.API_JVM, env, apiPort);
                 launch("nurse", "nurse", RoleProcess.LIGHT_JVM, env, FreePorts.next());
-                launch("dashboard", "dashboard", PIPELINE_JVM, env, FreePorts.next());
+                launch("dashboard", "dashboard", RoleProcess.PIPELINE_JVM, env, FreePorts.next());
                 for (int i = 1; i <= options.updaters(); i++) {
-                    launch("updater-" + i, "updater", PIPELINE_JVM, env, FreePorts.next());
+                    launch("updater-" + i, "updater", RoleProcess.PIPELINE_JVM, env, FreePorts.next());
                 }
                 for (int i = 1; i <= options.fetchers(); i++) {
-                    launch("fetcher-" + i, "fetcher", PIPELINE_JVM, env, FreePorts.next());
+                    launch("fetcher-" + i, "fetcher", RoleProcess.PIPELINE_JVM, env, FreePorts.next());
                 }
                 for (int i = 1; i <= options.producers(); i++) {
                     launch("producer-" + i, "producer", RoleProcess.LIGHT_JVM, env, FreePorts.next(), "--name", "producer-" + i);
@@ -124,9 +122,8 @@ final class PipelineBenchmark {
         List<String> all = new ArrayList<>(List.of(args));
         all.add("--http-port");
         all.add(Integer.toString(port));
-        boolean batch = kind.equals("api") || kind.equals("fetcher") || kind.equals("updater");
         roles.put(name, new Role(kind, RoleProcess.start(kind, jvm, all, env, options.workDir().resolve("logs/" + name + ".log"),
-                batch ? RoleProcess.Priority.BATCH : RoleProcess.Priority.INTERACTIVE), port));
+                RoleProcess.Priority.of(kind)), port));
     }
 
     private Result measure(WebClient http, LatestReadings latest, Map<String, String> env) throws Exception {

@@ -4,6 +4,7 @@ import io.mockstagram.events.ClusterEvents;
 import io.mockstagram.infra.NatsLink;
 import io.mockstagram.infra.OpsServer;
 import io.mockstagram.infra.RoleContext;
+import io.mockstagram.infra.RunningRole;
 import io.mockstagram.membership.ChangeWatcher;
 import io.mockstagram.pipeline.latest.LatestReadings;
 import io.mockstagram.pipeline.stats.PipelineStats;
@@ -20,7 +21,7 @@ import java.util.Optional;
  * The dashboard: the web pages (cluster, influencer and pipeline views, updated live over
  * server-sent events) and the query API, over Redis, PostgreSQL and the events stream.
  */
-public final class Dashboard implements AutoCloseable {
+public final class Dashboard implements RunningRole {
 
     /** Generous: loading the scripts at start-up on a busy machine must not fail the start. */
     private static final Duration REDIS_COMMAND_TIMEOUT = Duration.ofSeconds(5);
@@ -58,12 +59,11 @@ public final class Dashboard implements AutoCloseable {
             var clusterRoutes = new ClusterRoutes(clusterView, pipelineView, events, live, control);
             var queries = new QueryApi(context.vertx(), latest, timeSeries.store(), context.registry());
 
-            OpsServer http = context.own(OpsServer.start(context.vertx(), "dashboard", settings.host(), settings.httpPort(),
-                    context.registry(), context.readiness(), router -> {
-                        queries.mount(router);
-                        clusterRoutes.mount(router);
-                        mountPages(router);
-                    }));
+            OpsServer http = context.serveHttp(settings.host(), settings.httpPort(), router -> {
+                queries.mount(router);
+                clusterRoutes.mount(router);
+                mountPages(router);
+            });
             return new Dashboard(context, http);
         } catch (RuntimeException e) {
             context.close();
@@ -83,6 +83,7 @@ public final class Dashboard implements AutoCloseable {
         return http.port();
     }
 
+    @Override
     public void awaitStop() throws InterruptedException {
         context.awaitClosed();
     }

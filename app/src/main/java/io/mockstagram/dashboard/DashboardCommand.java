@@ -2,6 +2,7 @@ package io.mockstagram.dashboard;
 
 import io.mockstagram.cli.ClusterOptions;
 import io.mockstagram.config.DatabaseSettings;
+import io.mockstagram.infra.RunningRole;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -29,10 +30,7 @@ public final class DashboardCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        Dashboard dashboard = Dashboard.start(settings(System.getenv()), Optional.empty());
-        Runtime.getRuntime().addShutdownHook(new Thread(dashboard::close, "dashboard-shutdown"));
-        dashboard.awaitStop();
-        return 0;
+        return RunningRole.runUntilStopped(Dashboard.start(settings(System.getenv()), Optional.empty()));
     }
 
     /** The settings these options and {@code env} give, checked, without starting anything. */

@@ -7,6 +7,7 @@ import io.mockstagram.config.RedisSettings;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.file.FileSystemOptions;
+import io.vertx.ext.web.Router;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,6 +18,7 @@ import java.util.Deque;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 /**
  * What one running role owns: its Vert.x instance, its metrics registry and its readiness
@@ -92,6 +94,19 @@ public final class RoleContext implements AutoCloseable {
             readiness.require("nats", nats::isConnected);
         }
         return nats;
+    }
+
+    /**
+     * Serves the role's HTTP endpoints on every interface: {@code /health/*} and {@code /metrics}
+     * from this context, plus {@code routes}. Closed with the role.
+     */
+    public OpsServer serveHttp(int port, Consumer<Router> routes) {
+        return serveHttp("0.0.0.0", port, routes);
+    }
+
+    /** The same, listening on {@code host} only. */
+    public OpsServer serveHttp(String host, int port, Consumer<Router> routes) {
+        return own(OpsServer.start(vertx, role, host, port, registry, readiness, routes));
     }
 
     /** Registers something to close when the role stops; returns it for chaining. */

@@ -17,6 +17,10 @@ public final class RoleProcess implements AutoCloseable {
 
     /** Light JVM settings: the membership roles need little heap and should start fast. */
     public static final List<String> LIGHT_JVM = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx96m", "-Xss512k");
+    /** Fetchers, updaters and the dashboard: one GC thread, so that a collection never takes both cores. */
+    public static final List<String> PIPELINE_JVM = List.of("-XX:+UseParallelGC", "-XX:ParallelGCThreads=1", "-Xmx256m");
+    /** The mock API: a capped heap keeps its footprint near its table. */
+    public static final List<String> API_JVM = List.of("-XX:+UseParallelGC", "-XX:ParallelGCThreads=1", "-Xms32m", "-Xmx192m");
 
     /** Names the process a role must not outlive; see {@link #stopWithParent()}. */
     public static final String PARENT_VARIABLE = "MOCKSTAGRAM_PARENT_PID";
@@ -37,7 +41,15 @@ public final class RoleProcess implements AutoCloseable {
         INTERACTIVE,
         /** Throughput work (fetching, storing, the mock API): yields to the interactive roles
          * when the machine is busy, so that queries stay fast while the pipeline runs flat out. */
-        BATCH
+        BATCH;
+
+        /** The priority {@code up} and the benchmarks give a role. */
+        public static Priority of(String role) {
+            return switch (role) {
+                case "api", "fetcher", "updater" -> BATCH;
+                default -> INTERACTIVE;
+            };
+        }
     }
 
     public static RoleProcess start(String role, List<String> jvmOptions, List<String> args, Map<String, String> env,

@@ -6,6 +6,7 @@ import io.mockstagram.infra.HttpJson;
 import io.mockstagram.infra.NatsLink;
 import io.mockstagram.infra.OpsServer;
 import io.mockstagram.infra.RoleContext;
+import io.mockstagram.infra.RunningRole;
 import io.mockstagram.membership.ChangeWatcher;
 import io.mockstagram.membership.leader.LeaderLease;
 import io.mockstagram.membership.leader.LeadershipListener;
@@ -19,7 +20,7 @@ import java.util.concurrent.ScheduledExecutorService;
  * A nurse replica. All replicas stand by for the leader lease; the one holding it performs
  * the {@link NurseDuties}. A replica that loses the lease stops at once.
  */
-public final class Nurse implements LeadershipListener, AutoCloseable {
+public final class Nurse implements LeadershipListener, RunningRole {
 
     private static final Duration REDIS_COMMAND_TIMEOUT = Duration.ofSeconds(1);
 
@@ -72,8 +73,8 @@ public final class Nurse implements LeadershipListener, AutoCloseable {
         RoleContext context = RoleContext.create("nurse", settings.nurseId(), 1);
         try {
             Nurse nurse = new Nurse(settings, context);
-            nurse.http = context.own(OpsServer.start(context.vertx(), "nurse", settings.httpPort(), context.registry(),
-                    context.readiness(), router -> router.get("/status").handler(ctx -> HttpJson.send(ctx, 200, nurse.status()))));
+            nurse.http = context.serveHttp(settings.httpPort(),
+                    router -> router.get("/status").handler(ctx -> HttpJson.send(ctx, 200, nurse.status())));
             nurse.lease.start();
             return nurse;
         } catch (RuntimeException e) {
@@ -104,6 +105,7 @@ public final class Nurse implements LeadershipListener, AutoCloseable {
         duties.end();
     }
 
+    @Override
     public void awaitStop() throws InterruptedException {
         context.awaitClosed();
     }

@@ -1,6 +1,7 @@
 package io.mockstagram.nurse;
 
 import io.mockstagram.cli.ClusterOptions;
+import io.mockstagram.infra.RunningRole;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -32,10 +33,7 @@ public final class NurseCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        Nurse nurse = Nurse.start(settings(System.getenv()));
-        Runtime.getRuntime().addShutdownHook(new Thread(nurse::close, "nurse-shutdown"));
-        nurse.awaitStop();
-        return 0;
+        return RunningRole.runUntilStopped(Nurse.start(settings(System.getenv())));
     }
 
     /** The settings these options and {@code env} give, checked, without starting anything. */

@@ -1,5 +1,6 @@
 package io.mockstagram.pipeline;
 
+import io.mockstagram.infra.Json;
 import io.mockstagram.infra.NatsLink;
 import io.mockstagram.membership.Backoff;
 import io.nats.client.ConsumerContext;
@@ -49,6 +50,31 @@ public final class WorkQueue implements AutoCloseable {
         this.handler = handler;
         this.puller = new Thread(this::pull, "pull-" + durable);
         this.puller.setDaemon(true);
+    }
+
+    /** Handles one decoded message: acks or naks it, then calls {@code release}. */
+    @FunctionalInterface
+    public interface Handler<T> {
+        void handle(T body, Message message, Runnable release);
+    }
+
+    /**
+     * A handler of JSON bodies of {@code type}. A body that cannot be read never will be: it is
+     * terminated, not redelivered, and logged.
+     */
+    public static <T> BiConsumer<Message, Runnable> json(Class<T> type, Handler<T> handler) {
+        return (message, release) -> {
+            T body;
+            try {
+                body = Json.read(message.getData(), type);
+            } catch (RuntimeException e) {
+                log.warn("dropping an unreadable {}: {}", type.getSimpleName(), e.getMessage());
+                message.term();
+                release.run();
+                return;
+            }
+            handler.handle(body, message, release);
+        };
     }
 
     public WorkQueue start() {

@@ -11,6 +11,7 @@ import io.mockstagram.infra.Json;
 import io.mockstagram.infra.NatsLink;
 import io.mockstagram.infra.OpsServer;
 import io.mockstagram.infra.RoleContext;
+import io.mockstagram.infra.RunningRole;
 import io.mockstagram.membership.Assignment;
 import io.mockstagram.membership.ChangeWatcher;
 import io.mockstagram.membership.Member;
@@ -33,7 +34,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * renumbering, schedules its share of the pks every tick, and on a graceful stop announces
  * it and leaves at once.
  */
-public final class Producer {
+public final class Producer implements RunningRole {
 
     private static final Logger log = LoggerFactory.getLogger(Producer.class);
     private static final Duration REDIS_COMMAND_TIMEOUT = Duration.ofSeconds(1);
@@ -75,9 +76,8 @@ public final class Producer {
                     settings.cluster().namespace(), context.registry())).start();
 
             context.readiness().require("membership", () -> member.assignment().isActive());
-            OpsServer http = context.own(OpsServer.start(context.vertx(), "producer", settings.httpPort(),
-                    context.registry(), context.readiness(), router -> router.get("/status")
-                            .handler(ctx -> HttpJson.send(ctx, 200, ProducerStatus.of(member)))));
+            OpsServer http = context.serveHttp(settings.httpPort(), router -> router.get("/status")
+                    .handler(ctx -> HttpJson.send(ctx, 200, ProducerStatus.of(member))));
 
             // Run every code path once before it counts: scripts loaded, the map read, and a
             // leave that matches no incarnation (a no-op), so that joining and a graceful stop
@@ -121,8 +121,14 @@ public final class Producer {
         return member.assignment();
     }
 
+    @Override
     public void awaitStop() throws InterruptedException {
         context.awaitClosed();
+    }
+
+    @Override
+    public void close() {
+        stopGracefully();
     }
 
     /** Announces the stop, leaves without waiting for the lease to run out, then closes everything. */

@@ -1,6 +1,7 @@
 package io.mockstagram.producer;
 
 import io.mockstagram.cli.ClusterOptions;
+import io.mockstagram.infra.RunningRole;
 import io.mockstagram.pipeline.scheduling.Schedule;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -44,10 +45,7 @@ public final class ProducerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        Producer producer = Producer.start(settings(System.getenv()));
-        Runtime.getRuntime().addShutdownHook(new Thread(producer::stopGracefully, "producer-shutdown"));
-        producer.awaitStop();
-        return 0;
+        return RunningRole.runUntilStopped(Producer.start(settings(System.getenv())));
     }
 
     /** The settings these options and {@code env} give, checked, without starting anything. */

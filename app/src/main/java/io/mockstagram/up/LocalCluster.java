@@ -32,8 +32,6 @@ import java.util.stream.Collectors;
  */
 final class LocalCluster implements ClusterControl, AutoCloseable {
 
-    private static final List<String> PIPELINE_JVM = List.of("-XX:+UseParallelGC", "-XX:ParallelGCThreads=1", "-Xmx256m");
-    private static final List<String> API_JVM = List.of("-XX:+UseParallelGC", "-XX:ParallelGCThreads=1", "-Xms32m", "-Xmx192m");
 
     private final UpSettings settings;
     private final LocalServices services;
@@ -87,13 +85,13 @@ final class LocalCluster implements ClusterControl, AutoCloseable {
         out.printf("%,d influencers polled every %ds; logs in %s%n", schedule.range().count(),
                 schedule.interval().toSeconds(), settings.workDir().resolve("logs"));
 
-        supporting.add(launch("api", "api", API_JVM, RoleProcess.Priority.BATCH, "--http-port", Integer.toString(apiPort)));
-        supporting.add(launch("nurse", "nurse", RoleProcess.LIGHT_JVM, RoleProcess.Priority.INTERACTIVE, "--http-port", "0"));
+        supporting.add(launch("api", "api", RoleProcess.API_JVM, "--http-port", Integer.toString(apiPort)));
+        supporting.add(launch("nurse", "nurse", RoleProcess.LIGHT_JVM, "--http-port", "0"));
         for (int i = 1; i <= settings.updaters(); i++) {
-            updaters.add(launch("updater-" + i, "updater", PIPELINE_JVM, RoleProcess.Priority.BATCH, "--http-port", "0"));
+            updaters.add(launch("updater-" + i, "updater", RoleProcess.PIPELINE_JVM, "--http-port", "0"));
         }
         for (int i = 1; i <= settings.fetchers(); i++) {
-            fetchers.add(launch("fetcher-" + i, "fetcher", PIPELINE_JVM, RoleProcess.Priority.BATCH, "--http-port", "0"));
+            fetchers.add(launch("fetcher-" + i, "fetcher", RoleProcess.PIPELINE_JVM, "--http-port", "0"));
         }
         for (int i = 0; i < settings.producers(); i++) {
             addProducer();
@@ -110,14 +108,15 @@ final class LocalCluster implements ClusterControl, AutoCloseable {
         out.println("Ctrl-C stops everything. Try killing a producer from the dashboard, or with kill -9 <pid>.");
     }
 
-    private RoleProcess launch(String name, String role, List<String> jvm, RoleProcess.Priority priority, String... args) {
-        return RoleProcess.start(role, jvm, List.of(args), env, settings.workDir().resolve("logs/" + name + ".log"), priority);
+    private RoleProcess launch(String name, String role, List<String> jvm, String... args) {
+        return RoleProcess.start(role, jvm, List.of(args), env, settings.workDir().resolve("logs/" + name + ".log"),
+                RoleProcess.Priority.of(role));
     }
 
     @Override
     public synchronized String addProducer() {
         String name = "producer-" + nextProducer++;
-        RoleProcess process = launch(name, "producer", RoleProcess.LIGHT_JVM, RoleProcess.Priority.INTERACTIVE,
+        RoleProcess process = launch(name, "producer", RoleProcess.LIGHT_JVM,
                 "--name", name, "--http-port", "0");
         producers.put(name, process);
         out.printf("  started %-12s pid %d%n", name, process.pid());

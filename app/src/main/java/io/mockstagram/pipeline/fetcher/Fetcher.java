@@ -6,6 +6,7 @@ import io.mockstagram.infra.Json;
 import io.mockstagram.infra.NatsLink;
 import io.mockstagram.infra.OpsServer;
 import io.mockstagram.infra.RoleContext;
+import io.mockstagram.infra.RunningRole;
 import io.mockstagram.membership.Backoff;
 import io.mockstagram.pipeline.DeadLetter;
 import io.mockstagram.pipeline.PipelineStreams;
@@ -31,7 +32,7 @@ import java.util.concurrent.CompletableFuture;
  * mid-batch leaves the task unacknowledged, and another fetcher takes it; the reading batch
  * id is derived from the task's, so a batch published twice is stored once.
  */
-public final class Fetcher implements AutoCloseable {
+public final class Fetcher implements RunningRole {
 
     private static final Logger log = LoggerFactory.getLogger(Fetcher.class);
     private static final Duration REDIS_COMMAND_TIMEOUT = Duration.ofSeconds(2);
@@ -67,15 +68,14 @@ public final class Fetcher implements AutoCloseable {
                 .description("Task batches skipped because their tick was long over").register(context.registry());
         Gauge.builder("mockstagram.fetch.inflight", engine::inFlight).register(context.registry());
         context.own(new WorkQueue(nats, cluster.namespace().tasksStream(), "fetchers", settings.ackWait(),
-                settings.batchesInFlight(), this::handle)).start();
+                settings.batchesInFlight(), WorkQueue.json(TaskBatch.class, this::handle))).start();
     }
 
     public static Fetcher start(FetcherSettings settings) {
         RoleContext context = RoleContext.create("fetcher", "fetcher-" + ProcessHandle.current().pid(), 1);
         try {
             Fetcher fetcher = new Fetcher(settings, context);
-            fetcher.http = context.own(OpsServer.start(context.vertx(), "fetcher", settings.httpPort(), context.registry(),
-                    context.readiness(), router -> { }));
+            fetcher.http = context.serveHttp(settings.httpPort(), router -> { });
             return fetcher;
         } catch (RuntimeException e) {
             context.close();
@@ -87,16 +87,7 @@ public final class Fetcher implements AutoCloseable {
         return http.port();
     }
 
-    private void handle(Message message, Runnable release) {
-        TaskBatch task;
-        try {
-            task = Json.read(message.getData(), TaskBatch.class);
-        } catch (RuntimeException e) {
-            log.warn("dropping an unreadable task batch: {}", e.getMessage());
-            message.term();
-            release.run();
-            return;
-        }
+    private void handle(TaskBatch task, Message message, Runnable release) {
         long tickEndsMs = (task.tick() + 1) * task.intervalMs();
         if (System.currentTimeMillis() > tickEndsMs + Math.max(task.intervalMs(), EXPIRY_FLOOR.toMillis())) {
             // Fetching it now would only push every later batch further behind; the next tick schedules it again.
@@ -152,6 +143,7 @@ public final class Fetcher implements AutoCloseable {
         }
     }
 
+    @Override
     public void awaitStop() throws InterruptedException {
         context.awaitClosed();
     }

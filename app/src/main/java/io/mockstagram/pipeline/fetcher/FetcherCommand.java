@@ -1,6 +1,7 @@
 package io.mockstagram.pipeline.fetcher;
 
 import io.mockstagram.cli.ClusterOptions;
+import io.mockstagram.infra.RunningRole;
 import io.mockstagram.pipeline.scheduling.Schedule;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -57,10 +58,7 @@ public final class FetcherCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        Fetcher fetcher = Fetcher.start(settings(System.getenv()));
-        Runtime.getRuntime().addShutdownHook(new Thread(fetcher::close, "fetcher-shutdown"));
-        fetcher.awaitStop();
-        return 0;
+        return RunningRole.runUntilStopped(Fetcher.start(settings(System.getenv())));
     }
 
     /** The settings these options and {@code env} give, checked, without starting anything. */

@@ -2,10 +2,10 @@ package io.mockstagram.pipeline.updater;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
-import io.mockstagram.infra.Json;
 import io.mockstagram.infra.NatsLink;
 import io.mockstagram.infra.OpsServer;
 import io.mockstagram.infra.RoleContext;
+import io.mockstagram.infra.RunningRole;
 import io.mockstagram.pipeline.PipelineStreams;
 import io.mockstagram.pipeline.ReadingBatch;
 import io.mockstagram.pipeline.WorkQueue;
@@ -29,7 +29,7 @@ import java.util.concurrent.TimeUnit;
  * acknowledges it. Both writes are idempotent per (pk, tick), so a batch redelivered after a
  * crash at any point is stored exactly once.
  */
-public final class Updater implements AutoCloseable {
+public final class Updater implements RunningRole {
 
     private static final Logger log = LoggerFactory.getLogger(Updater.class);
     private static final Duration REDIS_COMMAND_TIMEOUT = Duration.ofSeconds(5);
@@ -91,15 +91,14 @@ public final class Updater implements AutoCloseable {
                 .publishPercentileHistogram().register(registry);
 
         context.own(new WorkQueue(nats, cluster.namespace().readingsStream(), "updaters", settings.ackWait(),
-                settings.batchesInFlight(), this::handle)).start();
+                settings.batchesInFlight(), WorkQueue.json(ReadingBatch.class, this::handle))).start();
     }
 
     public static Updater start(UpdaterSettings settings) {
         RoleContext context = RoleContext.create("updater", "updater-" + ProcessHandle.current().pid(), 1);
         try {
             Updater updater = new Updater(settings, context);
-            updater.http = context.own(OpsServer.start(context.vertx(), "updater", settings.httpPort(), context.registry(),
-                    context.readiness(), router -> { }));
+            updater.http = context.serveHttp(settings.httpPort(), router -> { });
             return updater;
         } catch (RuntimeException e) {
             context.close();
@@ -111,16 +110,7 @@ public final class Updater implements AutoCloseable {
         return http.port();
     }
 
-    private void handle(Message message, Runnable release) {
-        ReadingBatch batch;
-        try {
-            batch = Json.read(message.getData(), ReadingBatch.class);
-        } catch (RuntimeException e) {
-            log.warn("dropping an unreadable reading batch: {}", e.getMessage());
-            message.term();
-            release.run();
-            return;
-        }
+    private void handle(ReadingBatch batch, Message message, Runnable release) {
         writers.execute(() -> {
             try {
                 store(batch);
@@ -167,6 +157,7 @@ public final class Updater implements AutoCloseable {
         }
     }
 
+    @Override
     public void awaitStop() throws InterruptedException {
         context.awaitClosed();
     }

@@ -4,6 +4,7 @@ import io.mockstagram.cli.ClusterOptions;
 import io.mockstagram.config.DatabaseSettings;
 import io.mockstagram.config.Durations;
 import io.mockstagram.config.Setting;
+import io.mockstagram.infra.RunningRole;
 import io.mockstagram.pipeline.timeseries.TimeSeriesSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -43,10 +44,7 @@ public final class UpdaterCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        Updater updater = Updater.start(settings(System.getenv()));
-        Runtime.getRuntime().addShutdownHook(new Thread(updater::close, "updater-shutdown"));
-        updater.awaitStop();
-        return 0;
+        return RunningRole.runUntilStopped(Updater.start(settings(System.getenv())));
     }
 
     /** The settings these options and {@code env} give, checked, without starting anything. */
