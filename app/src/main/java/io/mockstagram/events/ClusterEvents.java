@@ -21,6 +21,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -32,6 +33,12 @@ public final class ClusterEvents {
 
     private static final Logger log = LoggerFactory.getLogger(ClusterEvents.class);
     private static final Duration DUPLICATE_WINDOW = Duration.ofMinutes(2);
+    /**
+     * A publish sent while the server was away, or before its JetStream has recovered, can
+     * wait many seconds for an answer that never comes; the nurse relays one change at a
+     * time, so it gives up soon and tries again.
+     */
+    private static final Duration PUBLISH_TIMEOUT = Duration.ofSeconds(2);
 
     private final NatsLink nats;
     private final Namespace namespace;
@@ -62,7 +69,7 @@ public final class ClusterEvents {
                     .stream(namespace.eventsStream())
                     .build();
             return connection.jetStream().publishAsync(namespace.eventSubject(event.type()), new Headers(),
-                    Json.writeBytes(event), options);
+                    Json.writeBytes(event), options).orTimeout(PUBLISH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (IOException e) {
             return CompletableFuture.failedFuture(e);
         }
