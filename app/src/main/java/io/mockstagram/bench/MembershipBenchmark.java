@@ -7,7 +7,7 @@ import io.mockstagram.config.Namespace;
 import io.mockstagram.config.NatsSettings;
 import io.mockstagram.events.ClusterEvents;
 import io.mockstagram.infra.NatsLink;
-import io.mockstagram.local.FreePorts;
+import io.mockstagram.local.PortPool;
 import io.mockstagram.local.NatsServer;
 import io.mockstagram.local.RedisServer;
 import io.mockstagram.local.RoleProcess;
@@ -64,6 +64,7 @@ final class MembershipBenchmark {
     private final Random random = new Random();
     private final Map<String, RoleProcess> processes = new LinkedHashMap<>();
     private final Map<String, Integer> ports = new LinkedHashMap<>();
+    private final PortPool freePorts = new PortPool();
     private final List<Double> joinMs = new ArrayList<>();
     private final Set<String> joinSampled = new HashSet<>();
     private int nextId = 1;
@@ -88,7 +89,7 @@ final class MembershipBenchmark {
                 WebClient http = WebClient.create(vertx);
                 var probe = new ClusterProbe(http, store);
 
-                nursePort = FreePorts.next();
+                nursePort = freePorts.next();
                 processes.put("nurse", RoleProcess.start("nurse", RoleProcess.LIGHT_JVM,
                         List.of("--http-port", Integer.toString(nursePort)), env, work.resolve("logs/nurse.log")));
                 progress.accept("starting " + options.producers() + " producers, one after another");
@@ -127,7 +128,7 @@ final class MembershipBenchmark {
 
     private String startProducer(Map<String, String> env, Path work) {
         String name = "p" + nextId++;
-        int port = FreePorts.next();
+        int port = freePorts.next();
         processes.put(name, RoleProcess.start("producer", RoleProcess.LIGHT_JVM,
                 List.of("--name", name, "--http-port", Integer.toString(port),
                         "--lease-ms", Long.toString(options.lease().toMillis()),

@@ -7,7 +7,7 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.mockstagram.config.ClusterSettings;
 import io.mockstagram.config.DatabaseSettings;
 import io.mockstagram.config.Namespace;
-import io.mockstagram.local.FreePorts;
+import io.mockstagram.local.PortPool;
 import io.mockstagram.local.LocalServices;
 import io.mockstagram.local.RoleProcess;
 import io.mockstagram.pipeline.PkRange;
@@ -70,6 +70,7 @@ final class PipelineBenchmark {
     private final Consumer<String> progress;
     private final Namespace namespace = new Namespace("bench-" + Long.toHexString(System.nanoTime() & 0xffffff));
     private final Map<String, Role> roles = new LinkedHashMap<>();
+    private final PortPool ports = new PortPool();
 
     PipelineBenchmark(Options options, ClusterSettings cluster, DatabaseSettings database, Consumer<String> progress) {
         this.options = options;
@@ -85,23 +86,23 @@ final class PipelineBenchmark {
             env.put("MOCKSTAGRAM_INFLUENCERS", Integer.toString(options.influencers()));
             env.put("MOCKSTAGRAM_INTERVAL", options.interval().toMillis() + "ms");
             env.put("LOG_LEVEL", "WARN");
-            int apiPort = FreePorts.next();
+            int apiPort = ports.next();
             env.put("MOCKSTAGRAM_API_URL", "http://127.0.0.1:" + apiPort);
 
             RedisClient redisClient = RedisClient.create(env.get("REDIS_URL"));
             Vertx vertx = Vertx.vertx();
             try (StatefulRedisConnection<String, String> redis = redisClient.connect()) {
                 launch("api", "api", RoleProcess.API_JVM, env, apiPort);
-                launch("nurse", "nurse", RoleProcess.LIGHT_JVM, env, FreePorts.next());
-                launch("dashboard", "dashboard", RoleProcess.PIPELINE_JVM, env, FreePorts.next());
+                launch("nurse", "nurse", RoleProcess.LIGHT_JVM, env, ports.next());
+                launch("dashboard", "dashboard", RoleProcess.PIPELINE_JVM, env, ports.next());
                 for (int i = 1; i <= options.updaters(); i++) {
-                    launch("updater-" + i, "updater", RoleProcess.PIPELINE_JVM, env, FreePorts.next());
+                    launch("updater-" + i, "updater", RoleProcess.PIPELINE_JVM, env, ports.next());
                 }
                 for (int i = 1; i <= options.fetchers(); i++) {
-                    launch("fetcher-" + i, "fetcher", RoleProcess.PIPELINE_JVM, env, FreePorts.next());
+                    launch("fetcher-" + i, "fetcher", RoleProcess.PIPELINE_JVM, env, ports.next());
                 }
                 for (int i = 1; i <= options.producers(); i++) {
-                    launch("producer-" + i, "producer", RoleProcess.LIGHT_JVM, env, FreePorts.next(), "--name", "producer-" + i);
+                    launch("producer-" + i, "producer", RoleProcess.LIGHT_JVM, env, ports.next(), "--name", "producer-" + i);
                 }
                 WebClient http = WebClient.create(vertx, new WebClientOptions().setKeepAlive(true));
                 var latest = new LatestReadings(redis.async(), namespace);

@@ -4,7 +4,7 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.mockstagram.config.Namespace;
 import io.mockstagram.infra.Json;
-import io.mockstagram.local.FreePorts;
+import io.mockstagram.local.PortPool;
 import io.mockstagram.local.NatsServer;
 import io.mockstagram.local.RedisServer;
 import io.mockstagram.local.RoleProcess;
@@ -46,6 +46,7 @@ public final class LocalCluster implements AutoCloseable {
     private final RedisServer redisServer;
     private final NatsServer natsServer;
     private final Namespace namespace = new Namespace("chaos");
+    private final PortPool ports = new PortPool();
     private final RedisClient redisClient;
     private final StatefulRedisConnection<String, String> redis;
     private final RedisMembershipStore store;
@@ -96,7 +97,7 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     public Role startNurse(String name) {
-        int port = FreePorts.next();
+        int port = ports.next();
         RoleProcess process = RoleProcess.start("nurse", RoleProcess.LIGHT_JVM,
                 List.of("--name", name, "--http-port", Integer.toString(port)), env(), workDir.resolve("logs/" + name + ".log"));
         everything.add(process);
@@ -106,7 +107,7 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     public Role startProducer(String name) {
-        int port = FreePorts.next();
+        int port = ports.next();
         RoleProcess process = RoleProcess.start("producer", RoleProcess.LIGHT_JVM,
                 List.of("--name", name, "--http-port", Integer.toString(port),
                         "--lease-ms", Long.toString(LEASE.toMillis()), "--heartbeat-ms", Long.toString(HEARTBEAT.toMillis()),

@@ -6,7 +6,7 @@ import io.lettuce.core.ScanIterator;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.mockstagram.config.DatabaseSettings;
 import io.mockstagram.config.Namespace;
-import io.mockstagram.local.FreePorts;
+import io.mockstagram.local.PortPool;
 import io.mockstagram.local.RoleProcess;
 import io.mockstagram.pipeline.latest.LatestReadings;
 import io.nats.client.Nats;
@@ -56,7 +56,8 @@ public final class PipelineCluster implements AutoCloseable {
     private final int influencers;
     private final Duration interval;
     private final Path workDir;
-    private final int apiPort = FreePorts.next();
+    private final PortPool freePorts = new PortPool();
+    private final int apiPort = freePorts.next();
     private final Map<String, RoleProcess> roles = new LinkedHashMap<>();
     private final Map<String, Integer> ports = new HashMap<>();
     private final RedisClient redisClient;
@@ -102,7 +103,7 @@ public final class PipelineCluster implements AutoCloseable {
     }
 
     public RoleProcess start(String name, String role, List<String> jvm, String... args) {
-        int port = role.equals("api") ? apiPort : FreePorts.next();
+        int port = role.equals("api") ? apiPort : freePorts.next();
         List<String> all = new ArrayList<>(List.of(args));
         all.add("--http-port");
         all.add(Integer.toString(port));
