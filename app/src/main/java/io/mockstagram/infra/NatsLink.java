@@ -16,6 +16,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
@@ -33,6 +35,16 @@ public final class NatsLink implements AutoCloseable {
     private final AtomicReference<Connection> connection = new AtomicReference<>();
     private final List<Consumer<Connection>> onConnected = new CopyOnWriteArrayList<>();
     private volatile boolean connected;
+    /**
+     * Runs the on-connect actions. They make JetStream requests, which must not block the
+     * client's own event callback: blocked there after a reconnect, its requests, and later
+     * ones, could go unanswered for many seconds.
+     */
+    private final ExecutorService callbacks = Executors.newSingleThreadExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "nats-on-connect");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     private NatsLink(NatsSettings settings) {
         this.settings = settings;
@@ -90,7 +102,7 @@ public final class NatsLink implements AutoCloseable {
                 connected = true;
                 log.atInfo().setMessage(event == ConnectionListener.Events.CONNECTED ? "connected to NATS" : "reconnected to NATS")
                         .addKeyValue("url", settings.redacted()).log();
-                onConnected.forEach(action -> runSafely(action, conn));
+                callbacks.execute(() -> onConnected.forEach(action -> runSafely(action, conn)));
             }
             case DISCONNECTED -> {
                 if (connected) {
@@ -123,6 +135,7 @@ public final class NatsLink implements AutoCloseable {
 
     @Override
     public void close() {
+        callbacks.shutdownNow();
         Connection current = connection.get();
         if (current != null) {
             try {
