@@ -16,6 +16,8 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
 
 /**
  * One member of a dense numbering: it joins, keeps its lease alive, follows renumbering
@@ -24,6 +26,12 @@ import java.util.concurrent.TimeUnit;
  * <p>All state changes happen on the member's own thread, so they need no locks;
  * {@link #assignment()} may be called from any thread and never returns a stale
  * {@code ACTIVE}: it checks the monotonic clock against the fencing deadline itself.
+ *
+ * <p>Redis may forget the map (a restart without persistence, FLUSHALL) or come back with an
+ * older copy. Every reply and notice names the map's generation: a member that hears of
+ * another generation than its own, or of a map older than an epoch it has seen, stops acting
+ * and rejoins; one that joins a map younger than one lease waits until the lease has passed,
+ * by when every member of the forgotten map has stopped acting.
  *
  * <p>{@link #close()} stops without leaving, as a crash would: the nurse evicts the member
  * once its lease runs out. Call {@link #leave()} first for a graceful stop.
@@ -40,6 +48,7 @@ public final class Member implements AutoCloseable {
     private final Backoff backoff;
     private final List<MembershipListener> listeners = new CopyOnWriteArrayList<>();
     private final CompletableFuture<Assignment> firstActive = new CompletableFuture<>();
+    private final AtomicLong loopFailures = new AtomicLong();
 
     // Written on the loop thread only; volatile so that any thread may read them.
     private volatile Assignment assignment;
@@ -48,6 +57,9 @@ public final class Member implements AutoCloseable {
 
     // Confined to the loop thread.
     private long highestEpochSeen;
+    /** The generation of the map this member joined; null before its first join. */
+    private String generation;
+    private boolean waitedForYoungMap;
     private boolean requestInFlight;
     private boolean refreshRequested;
     private boolean stopped;
@@ -106,6 +118,24 @@ public final class Member implements AutoCloseable {
         return current;
     }
 
+    /**
+     * Raises the lowest epoch this member accepts and creates epochs above: a floor kept
+     * elsewhere (the highest epoch the cluster recorded) for a process that has seen none.
+     */
+    public void raiseEpochFloor(long epoch) {
+        onLoop(() -> highestEpochSeen = Math.max(highestEpochSeen, epoch));
+    }
+
+    /** Failures caught in the member's loop, each logged; the loop carries on after them. */
+    public long loopFailures() {
+        return loopFailures.get();
+    }
+
+    /** Whether the first activation waited for a map younger than one lease to settle. */
+    public boolean waitedForYoungMap() {
+        return waitedForYoungMap;
+    }
+
     /** Wall-clock time of the last change to the assignment, for reports; fencing never uses it. */
     public Instant assignedAt() {
         return assignedAt;
@@ -116,11 +146,15 @@ public final class Member implements AutoCloseable {
         onLoop(this::refreshNow);
     }
 
-    /** A hint that the membership reached {@code epoch}: refreshes unless already there. */
-    public void refreshIfBehind(long epoch) {
+    /**
+     * A hint (an event) that the membership of {@code generation} ('' if unnamed) reached
+     * {@code epoch}: refreshes unless already there, and stops acting first when it is
+     * another map than this member's.
+     */
+    public void refreshIfBehind(String generation, long epoch) {
         onLoop(() -> {
-            if (epoch > assignment.epoch()) {
-                refreshNow();
+            if (!stopped) {
+                act(MapRules.onHint(this.generation, assignment, epoch, generation), "an event");
             }
         });
     }
@@ -133,12 +167,13 @@ public final class Member implements AutoCloseable {
     public void follow(ChangeNotice notice) {
         onLoop(() -> {
             Assignment current = assignment;
-            if (stopped || notice.epoch() <= current.epoch()) {
+            if (stopped) {
                 return;
             }
-            boolean inStep = notice.epoch() == current.epoch() + 1 && current.state() != MemberState.JOINING;
-            if (!inStep || notice.name().equals(config.name())) {
-                refreshNow();
+            MapRules.Action action = MapRules.onNotice(generation, current, notice.epoch(), notice.generation(),
+                    notice.name().equals(config.name()));
+            if (action != MapRules.Action.APPLY) {
+                act(action, "a change notice");
                 return;
             }
             boolean movedHere = notice.move().filter(move -> move.name().equals(config.name())).isPresent();
@@ -150,6 +185,20 @@ public final class Member implements AutoCloseable {
                 refreshNow();
             }
         });
+    }
+
+    private void act(MapRules.Action action, String source) {
+        switch (action) {
+            case IGNORE, APPLY -> {
+            }
+            case REFRESH -> refreshNow();
+            case FENCE_AND_REFRESH -> {
+                log.atWarn().setMessage("heard of another map than the one joined; fenced until Redis says more")
+                        .addKeyValue("member", config.name()).addKeyValue("source", source).log();
+                transition(assignment.withState(MemberState.FENCED));
+                refreshNow();
+            }
+        }
     }
 
     /** Stops acting and leaves at once, without waiting for the lease to run out. */
@@ -200,8 +249,8 @@ public final class Member implements AutoCloseable {
         cancelNextAttempt();
         requestInFlight = true;
         long sentAt = System.nanoTime();
-        store.join(config.name(), incarnation, config.lease(), highestEpochSeen)
-                .whenCompleteAsync((reply, failure) -> onJoinReply(sentAt, reply, failure), loop);
+        store.join(config.name(), incarnation, config.lease(), highestEpochSeen, UUID.randomUUID().toString())
+                .whenCompleteAsync(guarded((reply, failure) -> onJoinReply(sentAt, reply, failure)), loop);
     }
 
     private void onJoinReply(long sentAt, StoreReply reply, Throwable failure) {
@@ -216,10 +265,66 @@ public final class Member implements AutoCloseable {
         }
         consecutiveFailures = 0;
         switch (reply.outcome()) {
-            case JOINED, KEPT -> activate(sentAt, reply);
+            case JOINED, KEPT -> {
+                generation = reply.generation();
+                Duration settle = MapRules.settleWait(reply.generationAgeMillis(), config.lease());
+                if (settle.isZero()) {
+                    activate(sentAt, reply);
+                } else {
+                    awaitSettledMap(reply, settle);
+                }
+            }
             case WAIT -> schedule(this::join, clamp(Duration.ofMillis(reply.waitMillis())));
+            case INCONSISTENT -> repair(reply);
             default -> throw new IllegalStateException("join cannot answer " + reply.outcome());
         }
+    }
+
+    /**
+     * Holds a number in a map younger than one lease: members of a map Redis forgot may still
+     * act on the same number until their leases are over. Joining again renews the lease
+     * meanwhile and tells the map's age; the member acts once it is one lease old.
+     */
+    private void awaitSettledMap(StoreReply reply, Duration settle) {
+        if (!waitedForYoungMap) {
+            log.atInfo().setMessage("joined a map younger than one lease; waiting before acting")
+                    .addKeyValue("member", config.name()).addKeyValue("number", reply.number())
+                    .addKeyValue("epoch", reply.epoch()).addKeyValue("waitMs", settle.toMillis()).log();
+        }
+        waitedForYoungMap = true;
+        highestEpochSeen = Math.max(highestEpochSeen, reply.epoch());
+        transition(new Assignment(config.name(), MemberState.JOINING, reply.number(), reply.total(),
+                Math.max(reply.epoch(), assignment.epoch())));
+        Duration next = settle.compareTo(config.heartbeat()) < 0 ? settle.plusMillis(1) : config.heartbeat();
+        schedule(this::join, next);
+    }
+
+    /** The keys contradict each other: stop acting, have Redis rebuild the map if it still must, rejoin. */
+    private void repair(StoreReply reply) {
+        log.atError().setMessage("Redis holds an inconsistent membership map; rebuilding it and rejoining")
+                .addKeyValue("member", config.name()).addKeyValue("problem", reply.detail()).log();
+        loseMap();
+        requestInFlight = true;
+        store.repair(highestEpochSeen, UUID.randomUUID().toString())
+                .whenCompleteAsync(guarded((repaired, failure) -> {
+                    requestInFlight = false;
+                    if (stopped) {
+                        return;
+                    }
+                    if (failure != null) {
+                        retryAfterFailure("repair", failure, this::join);
+                        return;
+                    }
+                    schedule(this::join, backoff.delay(consecutiveFailures++));
+                }), loop);
+    }
+
+    /** Forgets the map: stops acting, keeps the highest epoch seen, and is ready to join afresh. */
+    private void loseMap() {
+        generation = null;
+        Assignment current = assignment;
+        transition(new Assignment(config.name(), MemberState.JOINING, 0, 0,
+                Math.max(current.epoch(), highestEpochSeen)));
     }
 
     // ---- renewing
@@ -244,8 +349,8 @@ public final class Member implements AutoCloseable {
         cancelNextAttempt();
         requestInFlight = true;
         long sentAt = System.nanoTime();
-        store.heartbeat(config.name(), incarnation, config.lease())
-                .whenCompleteAsync((reply, failure) -> onRenewReply(sentAt, reply, failure), loop);
+        store.heartbeat(config.name(), incarnation, config.lease(), generation == null ? "" : generation, highestEpochSeen)
+                .whenCompleteAsync(guarded((reply, failure) -> onRenewReply(sentAt, reply, failure)), loop);
     }
 
     private void onRenewReply(long sentAt, StoreReply reply, Throwable failure) {
@@ -262,10 +367,23 @@ public final class Member implements AutoCloseable {
         switch (reply.outcome()) {
             case RENEWED -> activate(sentAt, reply);
             case GONE -> {
-                log.atWarn().setMessage("no longer a member (evicted, or Redis lost the map); rejoining")
+                log.atWarn().setMessage("no longer a member (evicted); rejoining")
                         .addKeyValue("member", config.name()).log();
-                transition(new Assignment(config.name(), MemberState.JOINING, 0, reply.total(), reply.epoch()));
+                transition(new Assignment(config.name(), MemberState.JOINING, 0, reply.total(),
+                        Math.max(reply.epoch(), assignment.epoch())));
                 join();
+                return;
+            }
+            case FOREIGN -> {
+                log.atWarn().setMessage("Redis holds another map than the one joined (lost, rebuilt or older); rejoining")
+                        .addKeyValue("member", config.name()).addKeyValue("redisEpoch", reply.epoch())
+                        .addKeyValue("highestEpochSeen", highestEpochSeen).log();
+                loseMap();
+                join();
+                return;
+            }
+            case INCONSISTENT -> {
+                repair(reply);
                 return;
             }
             case SUPERSEDED -> {
@@ -304,7 +422,7 @@ public final class Member implements AutoCloseable {
         if (fenceCheck != null) {
             fenceCheck.cancel(false);
         }
-        fenceCheck = loop.schedule(this::fenceIfLapsed, fenceAtNanos - now, TimeUnit.NANOSECONDS);
+        fenceCheck = loop.schedule(guarded(this::fenceIfLapsed), fenceAtNanos - now, TimeUnit.NANOSECONDS);
     }
 
     // ---- fencing
@@ -326,9 +444,39 @@ public final class Member implements AutoCloseable {
     /** Runs on the member's thread; a closed member ignores requests. */
     private void onLoop(Runnable task) {
         try {
-            loop.execute(task);
+            loop.execute(guarded(task));
         } catch (RejectedExecutionException closed) {
             log.debug("member {} is closed; ignoring a request", config.name());
+        }
+    }
+
+    /**
+     * Whatever goes wrong in one step of the loop is logged and counted, and the member asks
+     * Redis again: an executor would otherwise swallow the failure, and with it every later
+     * renewal.
+     */
+    private Runnable guarded(Runnable task) {
+        return () -> {
+            try {
+                task.run();
+            } catch (Exception | Error e) {
+                recoverFrom(e);
+            }
+        };
+    }
+
+    private <T> BiConsumer<T, Throwable> guarded(BiConsumer<T, Throwable> callback) {
+        return (value, failure) -> guarded(() -> callback.accept(value, failure)).run();
+    }
+
+    private void recoverFrom(Throwable e) {
+        loopFailures.incrementAndGet();
+        log.atError().setMessage("membership loop step failed; carrying on").addKeyValue("member", config.name())
+                .setCause(e).log();
+        requestInFlight = false;
+        if (!stopped && !loop.isShutdown()) {
+            fenceIfLapsed();
+            schedule(this::refreshNow, backoff.delay(Math.min(consecutiveFailures, 5)));
         }
     }
 
@@ -360,6 +508,7 @@ public final class Member implements AutoCloseable {
             try {
                 listener.assignmentChanged(previous, next);
             } catch (RuntimeException e) {
+                loopFailures.incrementAndGet();
                 log.error("membership listener failed", e);
             }
         }
@@ -384,7 +533,7 @@ public final class Member implements AutoCloseable {
 
     private void schedule(Runnable attempt, Duration delay) {
         cancelNextAttempt();
-        nextAttempt = loop.schedule(attempt, delay.toNanos(), TimeUnit.NANOSECONDS);
+        nextAttempt = loop.schedule(guarded(attempt), delay.toNanos(), TimeUnit.NANOSECONDS);
     }
 
     private void cancelNextAttempt() {

@@ -52,6 +52,14 @@ public record MembershipKeys(String namespace) {
         return namespace + ":PENDING";
     }
 
+    /**
+     * Hash: the map's generation, {@code id} (random) and {@code created} (Redis ms). Created
+     * with the epoch key, and again whenever the map is rebuilt from nothing.
+     */
+    public String generation() {
+        return namespace + ":GENERATION";
+    }
+
     /** Stream: one entry per change, with its epoch and what moved. */
     public String changes() {
         return namespace + ":CHANGES";
@@ -74,11 +82,12 @@ public record MembershipKeys(String namespace) {
 
     /** The keys every membership script receives, in the order prelude.lua binds them. */
     public List<String> scriptKeys() {
-        return List.of(members(), total(), epoch(), numbers(), leases(), incarnations(), pending(), changes());
+        return List.of(members(), total(), epoch(), numbers(), leases(), incarnations(), pending(), changes(),
+                generation());
     }
 
     public List<String> all() {
         return List.of(members(), total(), epoch(), numbers(), leases(), incarnations(), pending(), changes(),
-                leader(), relayed());
+                generation(), leader(), relayed());
     }
 }

@@ -14,6 +14,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Elects one acting candidate among several through a Redis key with a TTL.
@@ -37,6 +38,7 @@ public final class LeaderLease implements AutoCloseable {
     private final LeadershipListener listener;
     private final Backoff backoff;
     private final ScheduledThreadPoolExecutor loop;
+    private final AtomicLong loopFailures = new AtomicLong();
 
     private volatile boolean leader;
     private volatile long fenceAtNanos;
@@ -62,8 +64,13 @@ public final class LeaderLease implements AutoCloseable {
     }
 
     public LeaderLease start() {
-        loop.execute(this::attempt);
+        loop.execute(guarded(this::attempt));
         return this;
+    }
+
+    /** Failures caught in the lease's loop (a listener that threw, say), each logged; the loop carries on. */
+    public long loopFailures() {
+        return loopFailures.get();
     }
 
     public String candidateId() {
@@ -84,7 +91,7 @@ public final class LeaderLease implements AutoCloseable {
                 candidateId, Long.toString(lease.toMillis()));
         acquired.thenCompose(won -> won == 1L ? CompletableFuture.completedStage(-1L) : redis.pttl(key)
                         .thenApply(ttl -> ttl < 0 ? 0L : ttl))
-                .whenCompleteAsync((ttlIfLost, failure) -> onReply(sentAt, ttlIfLost, failure), loop);
+                .whenCompleteAsync((ttlIfLost, failure) -> guarded(() -> onReply(sentAt, ttlIfLost, failure)).run(), loop);
     }
 
     private void onReply(long sentAt, Long ttlIfLost, Throwable failure) {
@@ -109,7 +116,13 @@ public final class LeaderLease implements AutoCloseable {
                 leader = true;
                 log.atInfo().setMessage("acquired leadership").addKeyValue("key", key)
                         .addKeyValue("candidate", candidateId).log();
-                listener.leadershipAcquired();
+                try {
+                    listener.leadershipAcquired();
+                } catch (RuntimeException | Error e) {
+                    // Not leading until the listener has taken over; the next renewal tells it again.
+                    leader = false;
+                    throw e;
+                }
             }
             scheduleAttempt(Duration.ofNanos(Math.max(0, sentAt + renewEvery.toNanos() - System.nanoTime())));
         } else {
@@ -140,14 +153,33 @@ public final class LeaderLease implements AutoCloseable {
         if (fenceCheck != null) {
             fenceCheck.cancel(false);
         }
-        fenceCheck = loop.schedule(this::fenceIfLapsed, fenceAtNanos - System.nanoTime(), TimeUnit.NANOSECONDS);
+        fenceCheck = loop.schedule(guarded(this::fenceIfLapsed), fenceAtNanos - System.nanoTime(), TimeUnit.NANOSECONDS);
     }
 
     private void scheduleAttempt(Duration delay) {
         if (next != null) {
             next.cancel(false);
         }
-        next = loop.schedule(this::attempt, delay.toNanos(), TimeUnit.NANOSECONDS);
+        next = loop.schedule(guarded(this::attempt), delay.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * Whatever goes wrong in one step is logged and counted, and the lease is tried again:
+     * an executor would otherwise swallow the failure, and with it every later renewal.
+     */
+    private Runnable guarded(Runnable step) {
+        return () -> {
+            try {
+                step.run();
+            } catch (Exception | Error e) {
+                loopFailures.incrementAndGet();
+                log.atError().setMessage("leader lease step failed; carrying on").addKeyValue("key", key)
+                        .addKeyValue("candidate", candidateId).setCause(e).log();
+                if (!closed && !loop.isShutdown()) {
+                    scheduleAttempt(backoff.delay(0));
+                }
+            }
+        };
     }
 
     /** Gives the lease up at once, so a standby need not wait for it to expire. */

@@ -12,10 +12,13 @@ import java.util.Optional;
  * @param number that member's number
  * @param total  TOTAL after the change
  * @param move   the member that took the freed number, if any
+ * @param generation the map's generation id ('' for entries written before generations existed)
  */
-public record MembershipChange(String id, long epoch, Kind kind, String name, int number, int total, Optional<Move> move) {
+public record MembershipChange(String id, long epoch, Kind kind, String name, int number, int total, Optional<Move> move,
+                               String generation) {
 
-    public enum Kind { JOINED, LEFT, EVICTED }
+    /** RESET (a map rebuilt empty under a new generation) is announced to members only, never logged. */
+    public enum Kind { JOINED, LEFT, EVICTED, RESET }
 
     /** The highest-numbered member moving into a freed number. */
     public record Move(String name, int from, int to) {

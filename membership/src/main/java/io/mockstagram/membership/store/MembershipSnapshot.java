@@ -14,8 +14,10 @@ import java.util.stream.IntStream;
  * @param storedTotal the TOTAL key
  * @param redisTimeMs Redis time when the snapshot was taken
  * @param members     every member, ordered by number
+ * @param generation  the map's generation id, '' when it has none
  */
-public record MembershipSnapshot(long epoch, int storedTotal, long redisTimeMs, List<MemberLease> members) {
+public record MembershipSnapshot(long epoch, int storedTotal, long redisTimeMs, List<MemberLease> members,
+                                 String generation) {
 
     /** One member's number and the Redis time at which its lease runs out. */
     public record MemberLease(String name, int number, long leaseDeadlineMs) {

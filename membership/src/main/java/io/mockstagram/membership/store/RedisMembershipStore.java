@@ -29,6 +29,7 @@ public final class RedisMembershipStore {
     private static final LuaScript LEAVE = script("leave.lua");
     private static final LuaScript EVICT = script("evict.lua");
     private static final LuaScript SNAPSHOT = script("snapshot.lua");
+    private static final LuaScript REPAIR = script("repair.lua");
 
     private final RedisAsyncCommands<String, String> redis;
     private final MembershipKeys keys;
@@ -48,7 +49,7 @@ public final class RedisMembershipStore {
 
     /** Loads every script into Redis, so that the first join costs one round trip rather than two. */
     public CompletionStage<Void> preload() {
-        return CompletableFuture.allOf(Stream.of(JOIN, HEARTBEAT, LEAVE, EVICT, SNAPSHOT)
+        return CompletableFuture.allOf(Stream.of(JOIN, HEARTBEAT, LEAVE, EVICT, SNAPSHOT, REPAIR)
                 .map(script -> script.load(redis).toCompletableFuture())
                 .toArray(CompletableFuture[]::new));
     }
@@ -57,14 +58,31 @@ public final class RedisMembershipStore {
         return keys;
     }
 
-    /** Takes the next number, or keeps the one the name already holds. */
-    public CompletionStage<StoreReply> join(String name, String incarnation, Duration lease, long epochFloor) {
-        return reply(JOIN, name, incarnation, Long.toString(lease.toMillis()), Long.toString(epochFloor));
+    /**
+     * Takes the next number, or keeps the one the name already holds. A join into an empty
+     * Redis, or into a map older than {@code epochFloor}, starts a new generation
+     * {@code newGeneration} whose epochs begin above the floor.
+     */
+    public CompletionStage<StoreReply> join(String name, String incarnation, Duration lease, long epochFloor,
+                                            String newGeneration) {
+        return reply(JOIN, name, incarnation, Long.toString(lease.toMillis()), Long.toString(epochFloor), newGeneration);
     }
 
-    /** Renews the lease and reports the current number. */
-    public CompletionStage<StoreReply> heartbeat(String name, String incarnation, Duration lease) {
-        return reply(HEARTBEAT, name, incarnation, Long.toString(lease.toMillis()));
+    /**
+     * Renews the lease and reports the current number, provided the map is still of
+     * {@code generation} ('' accepts any) and not older than {@code epochFloor}.
+     */
+    public CompletionStage<StoreReply> heartbeat(String name, String incarnation, Duration lease, String generation,
+                                                 long epochFloor) {
+        return reply(HEARTBEAT, name, incarnation, Long.toString(lease.toMillis()), generation, Long.toString(epochFloor));
+    }
+
+    /**
+     * The rebuild path: replaces a map that is inconsistent, or older than {@code epochFloor},
+     * with an empty one of generation {@code newGeneration}; leaves a sound map alone.
+     */
+    public CompletionStage<StoreReply> repair(long epochFloor, String newGeneration) {
+        return reply(REPAIR, Long.toString(epochFloor), newGeneration);
     }
 
     /**
@@ -77,11 +95,12 @@ public final class RedisMembershipStore {
 
     /**
      * Evicts every member whose lease has run out by Redis time, provided {@code leaderId}
-     * holds the leader lease ({@code null} skips that check).
+     * holds the leader lease ({@code null} skips that check) and the map is not older than
+     * {@code epochFloor}; new epochs start above the floor.
      */
-    public CompletionStage<Eviction> evictExpired(String leaderId) {
+    public CompletionStage<Eviction> evictExpired(String leaderId, long epochFloor) {
         CompletionStage<List<Object>> raw = EVICT.run(redis, ScriptOutputType.MULTI, evictKeys,
-                leaderId == null ? "" : leaderId);
+                leaderId == null ? "" : leaderId, Long.toString(epochFloor));
         return raw.thenApply(Eviction::parse);
     }
 
@@ -121,7 +140,7 @@ public final class RedisMembershipStore {
             members.add(new MemberLease(name, Integer.parseInt((String) numbers.get(i + 1)),
                     deadlines.getOrDefault(name, 0L)));
         }
-        return new MembershipSnapshot(epoch, storedTotal, now, members);
+        return new MembershipSnapshot(epoch, storedTotal, now, members, (String) raw.get(5));
     }
 
     private static MembershipChange parseChange(StreamMessage<String, String> message) {
@@ -137,6 +156,7 @@ public final class RedisMembershipStore {
                 body.get("name"),
                 Integer.parseInt(body.get("number")),
                 Integer.parseInt(body.get("total")),
-                move);
+                move,
+                body.getOrDefault("generation", ""));
     }
 }

@@ -4,9 +4,12 @@ import java.util.List;
 
 /**
  * What a membership script answered: an outcome, the caller's number (0 when it has
- * none), TOTAL and EPOCH after the script, and for {@link Outcome#WAIT} how long to wait.
+ * none), TOTAL and EPOCH after the script, for {@link Outcome#WAIT} how long to wait, the
+ * map's generation and its age by Redis time, and for {@link Outcome#INCONSISTENT} and
+ * {@link Outcome#REPAIRED} what was wrong.
  */
-public record StoreReply(Outcome outcome, int number, int total, long epoch, long waitMillis) {
+public record StoreReply(Outcome outcome, int number, int total, long epoch, long waitMillis, String generation,
+                         long generationAgeMillis, String detail) {
 
     public enum Outcome {
         /** Join: took the next number, total + 1. */
@@ -17,14 +20,25 @@ public record StoreReply(Outcome outcome, int number, int total, long epoch, lon
         WAIT,
         /** Heartbeat: the lease is renewed. */
         RENEWED,
-        /** Heartbeat: the name is no longer a member (evicted, or Redis lost it). */
+        /** Heartbeat: the name is no longer a member of this map (evicted). */
         GONE,
         /** Heartbeat: another process now holds the name. */
         SUPERSEDED,
+        /**
+         * Heartbeat, leave: not the map the caller knew (empty, another generation, or older
+         * than an epoch it has seen); nothing was written.
+         */
+        FOREIGN,
         /** Leave: removed, and the numbers closed up. */
         LEFT,
         /** Leave: nothing to remove. */
-        ABSENT
+        ABSENT,
+        /** Any change: the keys contradict each other (see detail); nothing was written. */
+        INCONSISTENT,
+        /** Repair: the map was consistent and current; nothing was written. */
+        CONSISTENT,
+        /** Repair: the map was replaced by an empty one of a new generation. */
+        REPAIRED
     }
 
     static StoreReply parse(List<Object> raw) {
@@ -33,6 +47,9 @@ public record StoreReply(Outcome outcome, int number, int total, long epoch, lon
                 Math.toIntExact((Long) raw.get(1)),
                 Math.toIntExact((Long) raw.get(2)),
                 (Long) raw.get(3),
-                (Long) raw.get(4));
+                (Long) raw.get(4),
+                (String) raw.get(5),
+                (Long) raw.get(6),
+                (String) raw.get(7));
     }
 }

@@ -1,16 +1,23 @@
--- KEYS[9]: the leader key. ARGV: leader_id ('' skips the leader check)
+-- KEYS[10]: the leader key. ARGV: leader_id ('' skips the leader check), epoch_floor
 -- Evicts every member whose lease deadline has passed by Redis time. Replies with the
 -- epoch, how long until the next lease can run out (-1 when there are none), and the
 -- evicted names, so that the caller can sleep exactly until there is work again.
-local leader_key, leader_id = KEYS[9], ARGV[1]
+local leader_key, leader_id, floor = KEYS[10], ARGV[1], tonumber(ARGV[2])
 if leader_id ~= '' and redis.call('GET', leader_key) ~= leader_id then
   return {'NOT_LEADER', epoch(), -1}
+end
+if inconsistency() then
+  return {'INCONSISTENT', epoch(), -1}
+end
+if older_than(floor) then
+  -- Evicting from an older copy would announce its stale numbers as the next epochs.
+  return {'OLDER_MAP', epoch(), -1}
 end
 
 local now = now_ms()
 local evicted = {}
 for _, name in ipairs(redis.call('ZRANGEBYSCORE', K_LEASES, '-inf', '(' .. now)) do
-  if remove(name, 'EVICTED', 0) then
+  if remove(name, 'EVICTED', floor) then
     table.insert(evicted, name)
   end
 end

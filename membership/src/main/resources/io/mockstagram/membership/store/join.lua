@@ -1,6 +1,17 @@
--- ARGV: name, incarnation, lease_ms, epoch_floor
+-- ARGV: name, incarnation, lease_ms, epoch_floor, the generation id for a map this join starts
 local name, incarnation = ARGV[1], ARGV[2]
-local lease_ms, floor = tonumber(ARGV[3]), tonumber(ARGV[4])
+local lease_ms, floor, new_generation = tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5]
+
+local problem = inconsistency()
+if problem then
+  return reply('INCONSISTENT', 0, 0, problem)
+end
+if older_than(floor) then
+  reset_map(floor, new_generation)
+elseif not generation() then
+  -- An empty Redis, or a map written before generations existed.
+  start_generation(new_generation)
+end
 local now = now_ms()
 
 local number = tonumber(redis.call('HGET', K_MEMBERS, name))

@@ -1,6 +1,6 @@
 -- Shared by every membership script; MembershipKeys passes KEYS in this order.
-local K_MEMBERS, K_TOTAL, K_EPOCH, K_NUMBERS, K_LEASES, K_INCARNATIONS, K_PENDING, K_CHANGES =
-  KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8]
+local K_MEMBERS, K_TOTAL, K_EPOCH, K_NUMBERS, K_LEASES, K_INCARNATIONS, K_PENDING, K_CHANGES, K_GENERATION =
+  KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8], KEYS[9]
 
 local CHANGELOG_LENGTH = 1000
 
@@ -15,7 +15,90 @@ local function total()
 end
 
 local function epoch()
-  return tonumber(redis.call('GET', K_EPOCH) or '0')
+  return tonumber(redis.call('GET', K_EPOCH) or '0') or 0
+end
+
+local function has_map()
+  return redis.call('EXISTS', K_EPOCH) == 1
+end
+
+-- The map's generation: a random id and its Redis creation time. A map rebuilt after
+-- Redis forgot the old one gets a new id, so that no member mistakes it for the old one.
+local function generation()
+  local g = redis.call('HMGET', K_GENERATION, 'id', 'created')
+  if not g[1] then return nil end
+  return {id = g[1], created = tonumber(g[2]) or 0}
+end
+
+local function start_generation(id)
+  redis.call('HSET', K_GENERATION, 'id', id, 'created', now_ms())
+end
+
+-- What makes the keys inconsistent, found by reading only; nil when they are consistent.
+-- Every writing script asks first, and writes nothing when the answer is not nil.
+local function inconsistency()
+  local stored_epoch = redis.call('GET', K_EPOCH)
+  local stored_total = redis.call('GET', K_TOTAL)
+  local members = redis.call('HGETALL', K_MEMBERS)
+  local n = #members / 2
+  if not stored_epoch then
+    if stored_total or n > 0
+        or redis.call('EXISTS', K_NUMBERS, K_LEASES, K_INCARNATIONS, K_PENDING, K_GENERATION) > 0 then
+      return 'membership keys without an epoch'
+    end
+    return nil
+  end
+  if not tonumber(stored_epoch) then
+    return 'EPOCH is not a number'
+  end
+  if tonumber(stored_total or '0') ~= n then
+    return 'TOTAL is ' .. tostring(stored_total) .. ' but ' .. n .. ' members hold numbers'
+  end
+  local numbers = redis.call('HGETALL', K_NUMBERS)
+  if #numbers / 2 ~= n then
+    return 'NUMBERS has ' .. (#numbers / 2) .. ' entries for ' .. n .. ' members'
+  end
+  local holder = {}
+  for i = 1, #numbers, 2 do
+    holder[numbers[i]] = numbers[i + 1]
+  end
+  -- n names, each on a number in 1..n that maps back to it alone: the numbers are 1..n.
+  for i = 1, #members, 2 do
+    local name, number = members[i], tonumber(members[i + 1])
+    if not number or number < 1 or number > n or number ~= math.floor(number) then
+      return name .. ' holds ' .. members[i + 1] .. ', outside 1..' .. n
+    end
+    if holder[tostring(number)] ~= name then
+      return 'NUMBERS does not give ' .. number .. ' to ' .. name
+    end
+  end
+  if redis.call('ZCARD', K_LEASES) ~= n or redis.call('HLEN', K_INCARNATIONS) ~= n then
+    return 'leases or incarnations do not match the members'
+  end
+  return nil
+end
+
+-- An older copy of the map than the caller has seen (writes lost with Redis's last second,
+-- a promoted replica that lagged): as unknown to its members as an empty one.
+local function older_than(floor)
+  return has_map() and epoch() < floor
+end
+
+local function notice(e, t, kind, name, number, moved, from, to)
+  local g = generation()
+  return table.concat({e, t, kind, name, number, moved or '-', from or 0, to or 0, g and g.id or '-'}, ' ')
+end
+
+-- Starts a new generation on an empty map, above every epoch anyone has seen. Members of
+-- the old map fence themselves when they hear of it, and rejoin.
+local function reset_map(floor, generation_id)
+  local e = math.max(epoch(), floor) + 1
+  redis.call('DEL', K_MEMBERS, K_NUMBERS, K_LEASES, K_INCARNATIONS, K_PENDING)
+  redis.call('SET', K_TOTAL, 0)
+  redis.call('SET', K_EPOCH, e)
+  start_generation(generation_id)
+  redis.call('PUBLISH', K_MEMBERS .. ':CHANGED', notice(e, 0, 'RESET', '-', 0))
+  return e
 end
 
 -- The floor is the highest epoch the caller has seen, so the epoch keeps growing
@@ -30,14 +113,14 @@ end
 
 -- Every change goes to the changelog, and to the members' channel so that they follow it
 -- at once instead of at their next heartbeat. The notice reads
--- "epoch total kind name number moved from to" (moved is '-' when nobody moved).
+-- "epoch total kind name number moved from to generation" (moved is '-' when nobody moved).
 local function record(e, kind, name, number, moved, from, to)
   local t = total()
+  local g = generation()
   redis.call('XADD', K_CHANGES, 'MAXLEN', '~', CHANGELOG_LENGTH, '*',
     'epoch', e, 'kind', kind, 'name', name, 'number', number, 'total', t,
-    'moved', moved or '', 'from', from or 0, 'to', to or 0)
-  redis.call('PUBLISH', K_MEMBERS .. ':CHANGED',
-    table.concat({e, t, kind, name, number, moved or '-', from or 0, to or 0}, ' '))
+    'moved', moved or '', 'from', from or 0, 'to', to or 0, 'generation', g and g.id or '')
+  redis.call('PUBLISH', K_MEMBERS .. ':CHANGED', notice(e, t, kind, name, number, moved, from, to))
 end
 
 -- Removes a member and keeps the numbers dense: only the highest-numbered member
@@ -72,6 +155,12 @@ local function remove(name, kind, floor)
   return e
 end
 
-local function reply(status, number, extra)
-  return {status, number or 0, total(), epoch(), extra or 0}
+-- status, number, TOTAL, EPOCH, extra, generation id, generation age (ms), detail
+local function reply(status, number, extra, detail)
+  local g = generation()
+  local id, age = '', 0
+  if g then
+    id, age = g.id, now_ms() - g.created
+  end
+  return {status, number or 0, total(), epoch(), extra or 0, id, age, detail or ''}
 end
