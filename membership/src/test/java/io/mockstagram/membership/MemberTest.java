@@ -20,6 +20,8 @@ class MemberTest {
 
     private static final Duration LEASE = Duration.ofMillis(3000);
     private static final Duration HEARTBEAT = Duration.ofMillis(1000);
+    private static final Duration QUICK_LEASE = Duration.ofMillis(900);
+    private static final Duration QUICK_HEARTBEAT = Duration.ofMillis(300);
 
     @RegisterExtension
     final SharedRedis redis = new SharedRedis();
@@ -88,7 +90,7 @@ class MemberTest {
         b.firstActive().toCompletableFuture().join();
 
         a.leave().toCompletableFuture().join();
-        b.refreshIfBehind(snapshot().epoch());
+        b.refreshIfBehind(snapshot().generation(), snapshot().epoch());
 
         await().atMost(Duration.ofSeconds(1)).until(() -> b.assignment().serverNumber() == 1);
         assertThat(b.assignment()).isEqualTo(new Assignment("b", MemberState.ACTIVE, 1, 1, 3));
@@ -126,7 +128,7 @@ class MemberTest {
         b.firstActive().toCompletableFuture().join();
 
         redis.expireLease("a");
-        redis.store().evictExpired(null).toCompletableFuture().join();
+        redis.store().evictExpired(null, 0).toCompletableFuture().join();
         b.refresh();
         a.refresh();
 
@@ -155,5 +157,132 @@ class MemberTest {
         assertThat(a.assignment().serverNumberIfActive()).isNull();
         assertThat(states).containsSubsequence(MemberState.ACTIVE, MemberState.FENCED);
         client.shutdown();
+    }
+
+    // ---- when Redis forgets
+
+    private Member quick(String name) {
+        var member = new Member(redis.store(), new MemberConfig(redis.keys(), name, QUICK_LEASE, QUICK_HEARTBEAT));
+        members.add(member);
+        return member;
+    }
+
+    private void forgetEverything() {
+        redis.sync().del(redis.keys().all().toArray(String[]::new));
+    }
+
+    @Test
+    void aMemberJoiningAMapYoungerThanOneLeaseHoldsItsNumberButActsOnlyOnceALeaseHasPassed() {
+        forgetEverything();
+        long start = System.nanoTime();
+        Member a = quick("a").start();
+
+        await().atMost(Duration.ofSeconds(2)).until(() -> snapshot().numbersByName().containsKey("a"));
+        assertThat(a.assignment().state()).as("holds number 1 in Redis, not yet acting").isEqualTo(MemberState.JOINING);
+        a.firstActive().toCompletableFuture().join();
+
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(QUICK_LEASE.minusMillis(50));
+        assertThat(a.assignment().serverNumberIfActive()).isEqualTo(1);
+        assertThat(a.waitedForYoungMap()).isTrue();
+    }
+
+    @Test
+    void aMemberJoiningASettledMapActsAtOnce() {
+        Member a = quick("a").start();
+        a.firstActive().toCompletableFuture().join();
+        assertThat(a.waitedForYoungMap()).isFalse();
+    }
+
+    @Test
+    void afterRedisForgetsTheMapTheOldHolderStopsActingBeforeANewcomerActsOnItsNumber() {
+        RedisClient client = RedisClient.create(System.getenv().getOrDefault("REDIS_URL", "redis://127.0.0.1:6379"));
+        try (var watcher = new ChangeWatcher(client.connectPubSub(), redis.keys())) {
+            Member old = quick("old");
+            watcher.watch(old);
+            Assignment before = old.start().firstActive().toCompletableFuture().join();
+            var oldActiveOnOne = new CopyOnWriteArrayList<Long>();
+            var newcomerActiveOnOne = new CopyOnWriteArrayList<Long>();
+
+            forgetEverything();
+            Member newcomer = quick("newcomer");
+            watcher.watch(newcomer);
+            newcomer.start();
+            await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(5)).until(() -> {
+                long now = System.nanoTime();
+                if (old.assignment().isActive() && old.assignment().serverNumber() == 1) {
+                    oldActiveOnOne.add(now);
+                }
+                if (newcomer.assignment().isActive() && newcomer.assignment().serverNumber() == 1) {
+                    newcomerActiveOnOne.add(now);
+                }
+                return newcomer.assignment().isActive() && old.assignment().isActive();
+            });
+
+            assertThat(oldActiveOnOne.isEmpty() || newcomerActiveOnOne.isEmpty()
+                    || oldActiveOnOne.get(oldActiveOnOne.size() - 1) < newcomerActiveOnOne.get(0))
+                    .as("never both ACTIVE on number 1").isTrue();
+            assertThat(snapshot().isDense()).isTrue();
+            assertThat(snapshot().epoch()).as("the epoch never goes back").isGreaterThan(before.epoch());
+            assertThat(newcomer.assignment().serverNumber()).isEqualTo(1);
+            assertThat(old.assignment().serverNumber()).isEqualTo(2);
+        } finally {
+            client.shutdown();
+        }
+    }
+
+    @Test
+    void aMemberThatSeesAnOlderCopyOfTheMapRejoinsAboveTheEpochItSaw() {
+        Member a = quick("a").start();
+        a.firstActive().toCompletableFuture().join();
+        List<String> keys = redis.keys().all();
+        var older = keys.stream().map(key -> redis.sync().dump(key)).toList();
+        Member b = quick("b").start();
+        b.firstActive().toCompletableFuture().join();
+        await().atMost(Duration.ofSeconds(2)).until(() -> a.assignment().epoch() == 2 || snapshot().epoch() == 2);
+        long highest = snapshot().epoch();
+
+        // Redis comes back with the copy from before b joined, as after losing its last second.
+        for (int i = 0; i < keys.size(); i++) {
+            redis.sync().del(keys.get(i));
+            if (older.get(i) != null) {
+                redis.sync().restore(keys.get(i), 0, older.get(i));
+            }
+        }
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> a.assignment().isActive() && b.assignment().isActive()
+                && snapshot().isDense() && snapshot().total() == 2 && snapshot().epoch() > highest);
+        assertThat(snapshot().generation()).as("the older copy was rebuilt as a new generation").isNotEqualTo("settled");
+    }
+
+    @Test
+    void aMemberThatFindsTheKeysInconsistentHasTheMapRebuiltAndRejoins() {
+        Member a = quick("a").start();
+        Member b = quick("b").start();
+        a.firstActive().toCompletableFuture().join();
+        b.firstActive().toCompletableFuture().join();
+        long highest = snapshot().epoch();
+
+        redis.sync().del(redis.keys().total());
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> a.assignment().isActive() && b.assignment().isActive()
+                && snapshot().isDense() && snapshot().total() == 2);
+        assertThat(snapshot().epoch()).isGreaterThan(highest);
+        assertThat(List.of(a.assignment().serverNumber(), b.assignment().serverNumber())).containsExactlyInAnyOrder(1, 2);
+    }
+
+    @Test
+    void aFailureInTheMembersLoopIsCountedAndTheLoopCarriesOn() {
+        var thrown = new java.util.concurrent.atomic.AtomicInteger();
+        Member a = quick("a").addListener((before, after) -> {
+            if (thrown.getAndIncrement() == 0) {
+                throw new AssertionError("injected");
+            }
+        }).start();
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> a.loopFailures() >= 1 && a.assignment().isActive());
+        long deadline = redis.sync().zscore(redis.keys().leases(), "a").longValue();
+        await().atMost(QUICK_LEASE.multipliedBy(3)).until(() ->
+                redis.sync().zscore(redis.keys().leases(), "a").longValue() > deadline + QUICK_HEARTBEAT.toMillis());
+        assertThat(a.assignment().isActive()).as("still renewing and acting").isTrue();
     }
 }

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -25,6 +26,17 @@ public final class SharedRedis implements BeforeEachCallback, AfterEachCallback 
         client = RedisClient.create(System.getenv().getOrDefault("REDIS_URL", "redis://127.0.0.1:6379"));
         connection = client.connect();
         keys = new MembershipKeys("test-" + UUID.randomUUID().toString().substring(0, 12));
+        settledMap(connection.sync(), keys);
+    }
+
+    /**
+     * Starts the namespace with an empty map of a generation older than any lease, as a
+     * cluster that has run for a while has: newcomers act at once. Tests of a map Redis has
+     * just rebuilt delete it first.
+     */
+    public static void settledMap(RedisCommands<String, String> redis, MembershipKeys keys) {
+        redis.set(keys.epoch(), "0");
+        redis.hset(keys.generation(), Map.of("id", "settled", "created", "0"));
     }
 
     @Override

@@ -113,16 +113,11 @@ public final class LeaderLease implements AutoCloseable {
             fenceAtNanos = sentAt + lease.toNanos() / 2;
             rescheduleFenceCheck();
             if (!leader) {
-                leader = true;
                 log.atInfo().setMessage("acquired leadership").addKeyValue("key", key)
                         .addKeyValue("candidate", candidateId).log();
-                try {
-                    listener.leadershipAcquired();
-                } catch (RuntimeException | Error e) {
-                    // Not leading until the listener has taken over; the next renewal tells it again.
-                    leader = false;
-                    throw e;
-                }
+                // Leading only once the listener has taken over; should it throw, the next renewal tells it again.
+                listener.leadershipAcquired();
+                leader = true;
             }
             scheduleAttempt(Duration.ofNanos(Math.max(0, sentAt + renewEvery.toNanos() - System.nanoTime())));
         } else {

@@ -64,4 +64,26 @@ class LeaderLeaseTest {
             assertThat(standby.acquired.get()).isEqualTo(1);
         }
     }
+
+    @Test
+    void aListenerThatThrowsIsCountedAndTheLeaseIsTriedAgainUntilItTakesOver() {
+        var calls = new AtomicInteger();
+        var failingOnce = new LeadershipListener() {
+            @Override
+            public void leadershipAcquired() {
+                if (calls.getAndIncrement() == 0) {
+                    throw new IllegalStateException("injected");
+                }
+            }
+
+            @Override
+            public void leadershipLost() {
+            }
+        };
+        try (LeaderLease a = new LeaderLease(redis.connection().async(), redis.keys().leader(), "a", LEASE, failingOnce).start()) {
+            await().atMost(Duration.ofSeconds(3)).until(() -> a.loopFailures() == 1 && a.isLeader());
+            assertThat(calls.get()).isEqualTo(2);
+            await().during(LEASE.multipliedBy(2)).atMost(LEASE.multipliedBy(3)).until(a::isLeader);
+        }
+    }
 }

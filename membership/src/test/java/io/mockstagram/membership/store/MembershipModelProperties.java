@@ -1,5 +1,7 @@
 package io.mockstagram.membership.store;
 
+import io.mockstagram.membership.SharedRedis;
+
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.mockstagram.membership.MembershipKeys;
@@ -119,6 +121,7 @@ class MembershipModelProperties {
     void redisFollowsTheModelAndKeepsEveryInvariant(@ForAll("histories") List<Step> history) {
         var keys = new MembershipKeys("prop-" + UUID.randomUUID().toString().substring(0, 12));
         var store = new RedisMembershipStore(connection.async(), keys);
+        SharedRedis.settledMap(connection.sync(), keys);
         var model = new Model();
         try {
             for (Step step : history) {
@@ -145,12 +148,12 @@ class MembershipModelProperties {
         if (step instanceof Join) {
             Outcome expected = model.join(name);
             String current = name + "#" + model.incarnations.getOrDefault(name, 0);
-            assertThat(await(store.join(name, current, LEASE, 0)).outcome()).isEqualTo(expected);
+            assertThat(await(store.join(name, current, LEASE, 0, "g")).outcome()).isEqualTo(expected);
         } else if (step instanceof Restart) {
             if (model.numbers.containsKey(name)) {
                 model.incarnations.merge(name, 1, Integer::sum);
                 String fresh = name + "#" + model.incarnations.get(name);
-                assertThat(await(store.join(name, fresh, LEASE, 0)).outcome()).isEqualTo(model.join(name));
+                assertThat(await(store.join(name, fresh, LEASE, 0, "g")).outcome()).isEqualTo(model.join(name));
             }
         } else if (step instanceof Leave) {
             boolean removed = model.remove(name);
@@ -161,10 +164,10 @@ class MembershipModelProperties {
                 connection.sync().zadd(keys.leases(), 0, name);
             }
             boolean removed = model.remove(name);
-            assertThat(await(store.evictExpired(null)).evicted())
+            assertThat(await(store.evictExpired(null, 0)).evicted())
                     .isEqualTo(removed ? List.of(name) : List.of());
         } else if (step instanceof Heartbeat) {
-            Outcome outcome = await(store.heartbeat(name, incarnation, LEASE)).outcome();
+            Outcome outcome = await(store.heartbeat(name, incarnation, LEASE, "", 0)).outcome();
             if (model.numbers.containsKey(name)) {
                 model.pending.remove(name);
                 assertThat(outcome).isEqualTo(Outcome.RENEWED);
