@@ -54,6 +54,10 @@ public final class MembershipBenchCommand implements Callable<Integer> {
         out.println();
         out.printf("join latency (start to ACTIVE)    p50 %7.1f ms   p99 %7.1f ms   (%d joins)%n",
                 r.join().p50(), r.join().p99(), r.join().count());
+        if (r.youngMapJoin().count() > 0) {
+            out.printf("  joins into a map < 1 lease old  p50 %7.1f ms   p99 %7.1f ms   (%d joins; they wait out the lease)%n",
+                    r.youngMapJoin().p50(), r.youngMapJoin().p99(), r.youngMapJoin().count());
+        }
         out.printf("kill -9 until all agree           p50 %7.0f ms   p99 %7.0f ms%n", r.crash().p50(), r.crash().p99());
         out.printf("SIGTERM until all agree           p50 %7.1f ms   p99 %7.1f ms%n", r.graceful().p50(), r.graceful().p99());
         out.printf("%d members joining at once        converged in %.0f ms%n", storm, r.storm200ConvergeMs());
@@ -64,6 +68,7 @@ public final class MembershipBenchCommand implements Callable<Integer> {
             Map<String, Object> figures = new LinkedHashMap<>();
             figures.put("joinP50Ms", round(r.join().p50()));
             figures.put("joinP99Ms", round(r.join().p99()));
+            figures.put("youngMapJoins", r.youngMapJoin().count());
             figures.put("crashConvergeP50Ms", round(r.crash().p50()));
             figures.put("crashConvergeP99Ms", round(r.crash().p99()));
             figures.put("gracefulConvergeP50Ms", round(r.graceful().p50()));

@@ -47,13 +47,18 @@ final class MembershipBenchmark {
     record Options(int producers, int rounds, int storm, Duration lease, Duration heartbeat, Path workDir) {
     }
 
-    record Result(Percentiles join, Percentiles crash, Percentiles graceful, double storm200ConvergeMs,
+    /**
+     * @param join          joins into a map older than one lease: the steady state
+     * @param youngMapJoin  joins into a map younger than one lease (the first ones), which wait out the lease by design
+     */
+    record Result(Percentiles join, Percentiles youngMapJoin, Percentiles crash, Percentiles graceful, double storm200ConvergeMs,
                   double redisCommandsPerMemberPerSecond, double moduloMovedFraction, double jumpMovedFraction) {
     }
 
     private static final Duration CONVERGE_LIMIT = Duration.ofSeconds(30);
     private static final Duration SETTLE = Duration.ofSeconds(2);
-    private static final Pattern JOIN_SECONDS = Pattern.compile("^mockstagram_membership_join_seconds_sum\\{[^}]*} ([0-9.Ee-]+)$",
+    private static final Pattern JOIN_SECONDS = Pattern.compile(
+            "^mockstagram_membership_join_seconds_sum\\{[^}]*map=\"(\\w+)\"[^}]*} ([0-9.Ee-]+)$",
             Pattern.MULTILINE);
 
     private static final Pattern COMMANDS_SENT = Pattern.compile("^lettuce_command_completion_seconds_count\\{[^}]*} ([0-9.Ee+-]+)$",
@@ -66,6 +71,7 @@ final class MembershipBenchmark {
     private final Map<String, Integer> ports = new LinkedHashMap<>();
     private final PortPool freePorts = new PortPool();
     private final List<Double> joinMs = new ArrayList<>();
+    private final List<Double> youngMapJoinMs = new ArrayList<>();
     private final Set<String> joinSampled = new HashSet<>();
     private int nextId = 1;
     private int nursePort;
@@ -116,7 +122,7 @@ final class MembershipBenchmark {
                 int total = options.producers();
                 double modulo = KeyMovement.movedFraction(new ModuloPartitioner(), 1_000_000, 1_000_000, total);
                 double jump = KeyMovement.movedFraction(new JumpPartitioner(), 1_000_000, 1_000_000, total);
-                return new Result(Percentiles.of(joinMs), Percentiles.of(crash), Percentiles.of(graceful), storm,
+                return new Result(Percentiles.of(joinMs), new Percentiles(youngMapJoinMs.stream().sorted().toList()), Percentiles.of(crash), Percentiles.of(graceful), storm,
                         commandsPerMember, modulo, jump);
             } finally {
                 processes.values().forEach(RoleProcess::close);
@@ -177,7 +183,8 @@ final class MembershipBenchmark {
                     .toCompletionStage().toCompletableFuture().get(2, TimeUnit.SECONDS).bodyAsString();
             Matcher m = JOIN_SECONDS.matcher(metrics);
             require(m.find(), entry.getKey() + " reports no join time");
-            joinMs.add(Double.parseDouble(m.group(1)) * 1000);
+            double ms = Double.parseDouble(m.group(2)) * 1000;
+            (m.group(1).equals("young") ? youngMapJoinMs : joinMs).add(ms);
         }
     }
 

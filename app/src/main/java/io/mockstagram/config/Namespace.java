@@ -39,6 +39,11 @@ public record Namespace(String name) {
         return name + "_EVENTS";
     }
 
+    /** JetStream key-value bucket holding the membership's epoch floor (key {@code epoch}). */
+    public String membershipBucket() {
+        return name + "_MEMBERSHIP";
+    }
+
     public String eventsSubjects() {
         return name + ".events.>";
     }

@@ -1,7 +1,9 @@
 package io.mockstagram.nurse;
 
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.mockstagram.events.ClusterEvents;
+import io.mockstagram.events.EpochFloor;
 import io.mockstagram.infra.HttpJson;
 import io.mockstagram.infra.NatsLink;
 import io.mockstagram.infra.OpsServer;
@@ -51,10 +53,14 @@ public final class Nurse implements LeadershipListener, RunningRole {
             return thread;
         });
         context.own(loop::shutdownNow);
-        this.duties = new NurseDuties(loop, store, redis.connection().async(), events, settings.nurseId(),
+        EpochFloor floor = context.own(new EpochFloor(nats, cluster.namespace()));
+        this.duties = new NurseDuties(loop, store, redis.connection().async(), events, floor, settings.nurseId(),
                 settings.scanInterval(), context.registry());
         context.own(new ChangeWatcher(redis.connectPubSub(), cluster.namespace().membershipKeys()))
-                .addListener(notice -> duties.membershipChanged());
+                .addListener(notice -> {
+                    floor.observe(notice.epoch());
+                    duties.membershipChanged();
+                });
         this.stops = new StopConsumer(cluster.namespace(), duties::handleStopped);
         context.own(stops::stop);
         nats.whenConnected(connection -> {
@@ -67,6 +73,9 @@ public final class Nurse implements LeadershipListener, RunningRole {
         context.own(lease);
 
         Gauge.builder("mockstagram.nurse.leader", () -> lease.isLeader() ? 1 : 0).register(context.registry());
+        FunctionCounter.builder("mockstagram.membership.loop.failures", lease, LeaderLease::loopFailures)
+                .description("Failures caught and survived in the membership loops").tag("loop", "leader-lease")
+                .register(context.registry());
     }
 
     public static Nurse start(NurseSettings settings) {

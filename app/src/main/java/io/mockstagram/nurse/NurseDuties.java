@@ -4,8 +4,10 @@ import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.mockstagram.events.ClusterEvents;
+import io.mockstagram.events.EpochFloor;
 import io.mockstagram.events.NurseUpdated;
 import io.mockstagram.events.ProducerStopped;
+import io.mockstagram.membership.store.Eviction;
 import io.mockstagram.membership.store.MembershipChange;
 import io.mockstagram.membership.store.RedisMembershipStore;
 import org.slf4j.Logger;
@@ -14,6 +16,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -43,6 +46,8 @@ final class NurseDuties {
     private final Counter stopsHandled;
     private final Counter updatesPublished;
     private final Counter relayFailures;
+    private final Counter repairs;
+    private final EpochFloor floor;
 
     // Confined to the loop thread.
     private boolean acting;
@@ -55,7 +60,8 @@ final class NurseDuties {
     private volatile String relayedId;
 
     NurseDuties(ScheduledExecutorService loop, RedisMembershipStore store, RedisAsyncCommands<String, String> redis,
-                ClusterEvents events, String nurseId, Duration maxScanInterval, MeterRegistry registry) {
+                ClusterEvents events, EpochFloor floor, String nurseId, Duration maxScanInterval, MeterRegistry registry) {
+        this.floor = floor;
         this.loop = loop;
         this.store = store;
         this.redis = redis;
@@ -68,6 +74,9 @@ final class NurseDuties {
                 .register(registry);
         this.updatesPublished = Counter.builder("mockstagram.nurse.updates.published").register(registry);
         this.relayFailures = Counter.builder("mockstagram.nurse.updates.failed").register(registry);
+        this.repairs = Counter.builder("mockstagram.nurse.map.repairs")
+                .description("Membership maps rebuilt because they were inconsistent or older than an epoch seen")
+                .register(registry);
     }
 
     /** Starts acting: resumes the changelog where the last acting nurse left it, and scans. */
@@ -106,7 +115,7 @@ final class NurseDuties {
 
     /** Removes a producer that announced its stop (it may have left already), then announces the change. */
     void handleStopped(ProducerStopped stopped, Runnable ack) {
-        loop.execute(() -> store.leave(stopped.serverName(), stopped.incarnation(), stopped.epoch())
+        loop.execute(() -> store.leave(stopped.serverName(), stopped.incarnation(), Math.max(stopped.epoch(), floor.current()))
                 .whenCompleteAsync((reply, failure) -> {
                     if (failure != null) {
                         log.warn("could not remove stopped producer {}: {}", stopped.serverName(), failure.getMessage());
@@ -123,7 +132,7 @@ final class NurseDuties {
             return;
         }
         scanInFlight = true;
-        store.evictExpired(nurseId).whenCompleteAsync((pass, failure) -> {
+        store.evictExpired(nurseId, floor.current()).whenCompleteAsync((pass, failure) -> {
             scanInFlight = false;
             if (!acting) {
                 return;
@@ -131,9 +140,12 @@ final class NurseDuties {
             Duration wait = maxScanInterval;
             if (failure != null) {
                 log.debug("eviction pass failed: {}", failure.getMessage());
+            } else if (pass.needsRepair()) {
+                repair(pass);
             } else if (!pass.leader()) {
                 log.debug("Redis names another nurse as leader; not evicting");
             } else {
+                floor.observe(pass.epoch());
                 pass.evicted().forEach(name -> evictions.increment());
                 if (pass.epoch() != lastPassEpoch || failedRelays > 0) {
                     relay();
@@ -148,6 +160,21 @@ final class NurseDuties {
             }
             nextScan = loop.schedule(this::scan, wait.toNanos(), TimeUnit.NANOSECONDS);
         }, loop);
+    }
+
+    /** Rebuilds a map no member can trust; its members fence themselves and rejoin. */
+    private void repair(Eviction pass) {
+        log.atWarn().setMessage("the membership map cannot be trusted; rebuilding it")
+                .addKeyValue("why", pass.outcome()).addKeyValue("redisEpoch", pass.epoch())
+                .addKeyValue("epochFloor", floor.current()).log();
+        store.repair(floor.current(), UUID.randomUUID().toString()).whenComplete((reply, failure) -> {
+            if (failure != null) {
+                log.warn("could not rebuild the membership map: {}", failure.getMessage());
+            } else {
+                repairs.increment();
+                floor.observe(reply.epoch());
+            }
+        });
     }
 
     private void relay() {
@@ -184,6 +211,7 @@ final class NurseDuties {
                 updatesPublished.increment();
                 relayedId = change.id();
                 redis.set(store.keys().relayed(), change.id());
+                floor.raise(change.epoch());
             }));
         }
         return chain.thenApply(ignored -> changes.size() == RELAY_BATCH);
@@ -194,7 +222,7 @@ final class NurseDuties {
                 .map(m -> new NurseUpdated.Moved(m.name(), m.from(), m.to()))
                 .orElse(null);
         return new NurseUpdated(change.epoch(), change.kind().name(), change.name(), change.number(), change.total(),
-                moved, change.id(), nurseId, Instant.now());
+                moved, change.id(), nurseId, Instant.now(), change.generation());
     }
 
     private static void logChange(MembershipChange change) {

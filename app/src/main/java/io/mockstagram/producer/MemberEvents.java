@@ -10,7 +10,8 @@ import java.time.Instant;
 
 /**
  * Connects a member to the events stream: it announces each join, and refreshes when the
- * nurse announces a change it has not seen (Redis's own notices usually got there first).
+ * nurse announces a change it has not seen (Redis's own notices usually got there first),
+ * stopping first when the change is of another map than its own.
  */
 public final class MemberEvents {
 
@@ -25,6 +26,10 @@ public final class MemberEvents {
                         current.total(), current.epoch(), Instant.now()));
             }
         });
-        events.subscribe(NurseUpdated.TYPE, event -> member.refreshIfBehind(event.epoch()));
+        events.subscribe(NurseUpdated.TYPE, event -> {
+            String generation = event instanceof NurseUpdated updated && updated.generation() != null
+                    ? updated.generation() : "";
+            member.refreshIfBehind(generation, event.epoch());
+        });
     }
 }

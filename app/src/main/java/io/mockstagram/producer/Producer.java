@@ -1,10 +1,12 @@
 package io.mockstagram.producer;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.mockstagram.config.ConfigException;
 import io.mockstagram.events.ClusterEvents;
+import io.mockstagram.events.EpochFloor;
 import io.mockstagram.events.ProducerStopped;
 import io.mockstagram.infra.HttpJson;
 import io.mockstagram.infra.Json;
@@ -38,6 +40,7 @@ public final class Producer implements RunningRole {
 
     private static final Logger log = LoggerFactory.getLogger(Producer.class);
     private static final Duration REDIS_COMMAND_TIMEOUT = Duration.ofSeconds(1);
+    private static final Duration EPOCH_FLOOR_WAIT = Duration.ofSeconds(2);
 
     private final ProducerSettings settings;
     private final RoleContext context;
@@ -62,6 +65,7 @@ public final class Producer implements RunningRole {
                     settings.cluster().startupTimeout(), true);
             NatsLink nats = context.connectNats(settings.cluster().nats(), true);
             var events = new ClusterEvents(nats, settings.cluster().namespace());
+            EpochFloor epochFloor = context.own(new EpochFloor(nats, settings.cluster().namespace()));
             var store = new RedisMembershipStore(redis.connection().async(), settings.cluster().namespace().membershipKeys());
             Member member = context.own(new Member(store, settings.memberConfig()));
 
@@ -88,12 +92,17 @@ public final class Producer implements RunningRole {
                     .thenCompose(snapshot -> store.leave(name, "warm-up-" + member.incarnation(), 0))
                     .toCompletableFuture()
                     .get(settings.cluster().startupTimeout().toMillis(), TimeUnit.MILLISECONDS);
-            Timer joinTimer = Timer.builder("mockstagram.membership.join")
-                    .description("From starting to join until first ACTIVE")
-                    .register(context.registry());
+            // Epochs start above the highest the cluster recorded, should Redis and every
+            // process that saw them be gone.
+            member.raiseEpochFloor(epochFloor.load(EPOCH_FLOOR_WAIT));
             Timer.Sample joining = Timer.start();
             member.start();
             member.firstActive().thenAccept(active -> {
+                // A join into a map younger than one lease waits out the rest of it by design; kept apart.
+                Timer joinTimer = Timer.builder("mockstagram.membership.join")
+                        .description("From starting to join until first ACTIVE")
+                        .tag("map", member.waitedForYoungMap() ? "young" : "settled")
+                        .register(context.registry());
                 long nanos = joining.stop(joinTimer);
                 log.atInfo().setMessage("active").addKeyValue("member", name)
                         .addKeyValue("number", active.serverNumber()).addKeyValue("total", active.total())
@@ -166,6 +175,9 @@ public final class Producer implements RunningRole {
             Gauge.builder("mockstagram.membership.state", () -> member.assignment().state() == state ? 1 : 0)
                     .tag("state", state.name()).register(registry);
         }
+        FunctionCounter.builder("mockstagram.membership.loop.failures", member, Member::loopFailures)
+                .description("Failures caught and survived in the membership loops").tag("loop", "member")
+                .register(registry);
         Counter fenced = Counter.builder("mockstagram.membership.fenced").description("Times this producer fenced itself")
                 .register(registry);
         member.addListener((previous, current) -> {

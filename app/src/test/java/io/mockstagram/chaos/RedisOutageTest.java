@@ -40,7 +40,7 @@ class RedisOutageTest {
         try (Connection nats = Nats.connect(natsUrl)) {
             var jsm = nats.jetStreamManagement();
             for (String stream : jsm.getStreamNames()) {
-                if (stream.startsWith(namespace + "_")) {
+                if (stream.startsWith(namespace + "_") || stream.startsWith("KV_" + namespace + "_")) {
                     jsm.deleteStream(stream);
                 }
             }

@@ -20,8 +20,8 @@ class NurseTest {
     @Test
     void itEvictsAMemberWhoseLeaseRanOutAndAnnouncesWhoMovedWhere() throws Exception {
         var store = servers.store();
-        store.join("crashed", "c-1", Duration.ofMillis(400), 0).toCompletableFuture().join();
-        store.join("alive", "a-1", Duration.ofMinutes(5), 0).toCompletableFuture().join();
+        store.join("crashed", "c-1", Duration.ofMillis(400), 0, "g").toCompletableFuture().join();
+        store.join("alive", "a-1", Duration.ofMinutes(5), 0, "g").toCompletableFuture().join();
 
         try (Nurse nurse = Nurse.start(new NurseSettings(servers.clusterSettings(), 0, "nurse-test",
                 Duration.ofSeconds(3), Duration.ofMillis(500)))) {

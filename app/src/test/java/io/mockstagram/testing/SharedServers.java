@@ -52,7 +52,8 @@ public final class SharedServers implements BeforeEachCallback, AfterEachCallbac
     private void deleteStreams() throws IOException, JetStreamApiException {
         var jsm = nats.jetStreamManagement();
         for (String stream : jsm.getStreamNames()) {
-            if (stream.startsWith(namespace.name() + "_")) {
+            // KV_ streams back key-value buckets, such as the membership's epoch floor.
+            if (stream.startsWith(namespace.name() + "_") || stream.startsWith("KV_" + namespace.name() + "_")) {
                 jsm.deleteStream(stream);
             }
         }

@@ -59,7 +59,7 @@ public final class Member implements AutoCloseable {
     private long highestEpochSeen;
     /** The generation of the map this member joined; null before its first join. */
     private String generation;
-    private boolean waitedForYoungMap;
+    private volatile boolean waitedForYoungMap;
     private boolean requestInFlight;
     private boolean refreshRequested;
     private boolean stopped;
