@@ -4,6 +4,7 @@ import io.mockstagram.events.ClusterEvent;
 import io.mockstagram.events.NurseUpdated;
 import io.mockstagram.events.ProducerStopped;
 import io.mockstagram.infra.Json;
+import io.mockstagram.testing.Invariants;
 import io.mockstagram.testing.LocalCluster;
 import io.nats.client.Connection;
 import io.nats.client.Nats;
@@ -28,38 +29,41 @@ class GracefulStopTest {
 
     @Test
     void onSigtermAProducerAnnouncesItsStopAndLeavesWithoutWaitingForItsLease() throws Exception {
-        cluster.startNurse("nurse-1");
-        cluster.startProducers("p1", "p2", "p3");
-        within(Duration.ofSeconds(30), cluster, "three producers agree", cluster::agreesWithRedis);
+        try (Invariants invariants = Invariants.watch(cluster)) {
+            cluster.startNurse("nurse-1");
+            cluster.startProducers("p1", "p2", "p3");
+            within(Duration.ofSeconds(30), cluster, "three producers agree", cluster::agreesWithRedis);
 
-        var before = cluster.snapshot();
-        int freed = before.numbersByName().get("p1");
-        String highest = before.members().get(2).name();
-        LocalCluster.Role leaving = cluster.remove("p1");
-        assertThat(leaving.process().stop(10)).as("128 + SIGTERM: it shut down by itself, nothing had to kill it")
-                .isEqualTo(143);
+            var before = cluster.snapshot();
+            int freed = before.numbersByName().get("p1");
+            String highest = before.members().get(2).name();
+            LocalCluster.Role leaving = cluster.remove("p1");
+            assertThat(leaving.process().stop(10)).as("128 + SIGTERM: it shut down by itself, nothing had to kill it")
+                    .isEqualTo(143);
 
-        // Well inside one lease: nothing waited for p1's lease to run out.
-        within(LocalCluster.LEASE.dividedBy(2), cluster, "the survivors agree", cluster::agreesWithRedis);
-        assertThat(cluster.snapshot().numbersByName()).containsOnlyKeys("p2", "p3");
+            // Well inside one lease: nothing waited for p1's lease to run out.
+            within(LocalCluster.LEASE.dividedBy(2), cluster, "the survivors agree", cluster::agreesWithRedis);
+            assertThat(cluster.snapshot().numbersByName()).containsOnlyKeys("p2", "p3");
 
-        try (Connection nats = Nats.connect(cluster.natsServer().url())) {
-            var jsm = nats.jetStreamManagement();
-            String stream = cluster.namespace().eventsStream();
-            ClusterEvent stopped = Json.read(jsm.getLastMessage(stream,
-                    cluster.namespace().eventSubject(ProducerStopped.TYPE)).getData(), ClusterEvent.class);
-            assertThat(stopped).isInstanceOfSatisfying(ProducerStopped.class,
-                    s -> assertThat(s.serverName()).isEqualTo("p1"));
-            within(Duration.ofSeconds(5), cluster, "the nurse announces the change", () ->
-                    jsm.getLastMessage(stream, cluster.namespace().eventSubject(NurseUpdated.TYPE)).getSeq()
-                            > jsm.getLastMessage(stream, cluster.namespace().eventSubject(ProducerStopped.TYPE)).getSeq());
-            NurseUpdated updated = (NurseUpdated) Json.read(jsm.getLastMessage(stream,
-                    cluster.namespace().eventSubject(NurseUpdated.TYPE)).getData(), ClusterEvent.class);
-            assertThat(updated.change()).isEqualTo("LEFT");
-            assertThat(updated.serverName()).isEqualTo("p1");
-            assertThat(updated.total()).isEqualTo(2);
-            assertThat(updated.epoch()).isEqualTo(cluster.snapshot().epoch());
-            assertThat(updated.moved()).isEqualTo(freed == 3 ? null : new NurseUpdated.Moved(highest, 3, freed));
+            try (Connection nats = Nats.connect(cluster.natsServer().url())) {
+                var jsm = nats.jetStreamManagement();
+                String stream = cluster.namespace().eventsStream();
+                ClusterEvent stopped = Json.read(jsm.getLastMessage(stream,
+                        cluster.namespace().eventSubject(ProducerStopped.TYPE)).getData(), ClusterEvent.class);
+                assertThat(stopped).isInstanceOfSatisfying(ProducerStopped.class,
+                        s -> assertThat(s.serverName()).isEqualTo("p1"));
+                within(Duration.ofSeconds(5), cluster, "the nurse announces the change", () ->
+                        jsm.getLastMessage(stream, cluster.namespace().eventSubject(NurseUpdated.TYPE)).getSeq()
+                                > jsm.getLastMessage(stream, cluster.namespace().eventSubject(ProducerStopped.TYPE)).getSeq());
+                NurseUpdated updated = (NurseUpdated) Json.read(jsm.getLastMessage(stream,
+                        cluster.namespace().eventSubject(NurseUpdated.TYPE)).getData(), ClusterEvent.class);
+                assertThat(updated.change()).isEqualTo("LEFT");
+                assertThat(updated.serverName()).isEqualTo("p1");
+                assertThat(updated.total()).isEqualTo(2);
+                assertThat(updated.epoch()).isEqualTo(cluster.snapshot().epoch());
+                assertThat(updated.moved()).isEqualTo(freed == 3 ? null : new NurseUpdated.Moved(highest, 3, freed));
+            }
+            invariants.assertHeld();
         }
     }
 }

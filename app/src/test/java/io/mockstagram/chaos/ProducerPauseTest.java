@@ -1,7 +1,7 @@
 package io.mockstagram.chaos;
 
 import io.mockstagram.producer.ProducerStatus;
-import io.mockstagram.testing.ActiveNumberLedger;
+import io.mockstagram.testing.Invariants;
 import io.mockstagram.testing.LocalCluster;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
@@ -31,8 +31,8 @@ class ProducerPauseTest {
         String victim = cluster.snapshot().members().get(1).name();
         LocalCluster.Role paused = cluster.producer(victim);
 
-        try (var ledger = new ActiveNumberLedger(cluster)) {
-            ledger.skip(victim);
+        try (var invariants = Invariants.watch(cluster)) {
+            invariants.skip(victim);
             paused.process().pause();
             // Held until the nurse has evicted it, which is past its lease by Redis time.
             within(LocalCluster.LEASE.multipliedBy(3), cluster, "the nurse evicts the paused producer",
@@ -49,10 +49,10 @@ class ProducerPauseTest {
                 assertThat(first.get().serverNumber()).as("a fenced producer shows no number").isNull();
             }
 
-            ledger.include(victim);
+            invariants.include(victim);
             within(Duration.ofSeconds(15), cluster, "the resumed producer rejoins and all agree", cluster::agreesWithRedis);
-            assertThat(ledger.samples()).isGreaterThan(20);
-            ledger.assertNoNumberWasEverHeldTwice();
+            assertThat(invariants.statusSamples()).isGreaterThan(20);
+            invariants.assertHeld();
         }
     }
 }

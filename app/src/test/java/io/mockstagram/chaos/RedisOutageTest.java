@@ -10,6 +10,7 @@ import io.nats.client.Connection;
 import io.nats.client.Nats;
 import io.mockstagram.producer.Producer;
 import io.mockstagram.producer.ProducerSettings;
+import io.mockstagram.testing.Invariants;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,6 +21,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -55,8 +57,11 @@ class RedisOutageTest {
                     "5s", Map.of());
             Producer producer = Producer.start(new ProducerSettings(cluster, 0, "alpha", Duration.ofMillis(3000),
                     Duration.ofMillis(1000), new ModuloPartitioner(), new Schedule(PkRange.of(1000), Duration.ofMinutes(1), 100)));
-            try {
-                await().atMost(Duration.ofSeconds(5)).until(() -> ready(producer) == 200);
+            var invariants = new Invariants(() -> List.of(new Invariants.Target("alpha", producer.httpPort())), redis.url(),
+                    cluster.namespace().membershipKeys(), () -> "");
+            try (invariants) {
+                // The first join makes a new map, which a producer acts on once it is one lease old.
+                await().atMost(Duration.ofSeconds(10)).until(() -> ready(producer) == 200);
 
                 redis.kill();
 
@@ -69,6 +74,7 @@ class RedisOutageTest {
 
                 await().atMost(Duration.ofSeconds(10)).until(() -> ready(producer) == 200);
                 assertThat(producer.assignment().serverNumberIfActive()).isEqualTo(1);
+                invariants.assertHeld();
             } finally {
                 producer.stopGracefully();
                 deleteStreams(natsUrl, cluster.namespace().name());

@@ -12,6 +12,10 @@ import io.mockstagram.membership.store.MembershipSnapshot;
 import io.mockstagram.membership.store.RedisMembershipStore;
 import io.mockstagram.nurse.Nurse;
 import io.mockstagram.producer.ProducerStatus;
+import io.nats.client.Connection;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.Nats;
+import io.nats.client.api.KeyValueEntry;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -23,10 +27,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.stream.Collectors;
 
@@ -58,9 +63,10 @@ public final class LocalCluster implements AutoCloseable {
             }))
             .connectTimeout(Duration.ofMillis(500))
             .build();
-    private final Map<String, Role> producers = new LinkedHashMap<>();
-    private final Map<String, Role> nurses = new LinkedHashMap<>();
-    private final List<RoleProcess> everything = new ArrayList<>();
+    // Read by background samplers (Invariants) while tests start and remove roles.
+    private final Map<String, Role> producers = new ConcurrentSkipListMap<>();
+    private final Map<String, Role> nurses = new ConcurrentSkipListMap<>();
+    private final List<RoleProcess> everything = new CopyOnWriteArrayList<>();
 
     public LocalCluster() {
         try {
@@ -144,6 +150,35 @@ public final class LocalCluster implements AutoCloseable {
     /** Forget a producer that was stopped or killed on purpose. */
     public Role remove(String name) {
         return producers.remove(name);
+    }
+
+    /** Forget a nurse that was stopped or killed on purpose. */
+    public Role removeNurse(String name) {
+        return nurses.remove(name);
+    }
+
+    /** kill -9 of every producer and nurse, which the cluster then forgets. */
+    public void killAllRoles() {
+        List.copyOf(producers.keySet()).forEach(name -> remove(name).process().kill());
+        List.copyOf(nurses.keySet()).forEach(name -> removeNurse(name).process().kill());
+    }
+
+    /** Redis forgets everything at once, as FLUSHALL does. */
+    public void flushRedis() {
+        redis.sync().flushall();
+    }
+
+    /** The epoch floor the cluster recorded in JetStream (0 when none). */
+    public long recordedEpochFloor() {
+        try (Connection nats = Nats.connect(natsServer.url())) {
+            KeyValueEntry entry = nats.keyValue(namespace.membershipBucket()).get("epoch");
+            return entry == null || entry.getValue() == null ? 0 : Long.parseLong(entry.getValueAsString());
+        } catch (IOException | JetStreamApiException e) {
+            return 0;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 0;
+        }
     }
 
     public MembershipSnapshot snapshot() {
