@@ -52,6 +52,10 @@ public final class PipelineBenchCommand implements Callable<Integer> {
     @Option(names = "--work-dir", description = "Where logs go. Default: a new temporary directory.")
     Path workDir;
 
+    @Option(names = "--rebuild", description = "Halfway through, delete the namespace's Redis keys (as a Redis restarted "
+            + "empty would) and report how long until the query API answers from a rebuilt view again.")
+    boolean rebuild;
+
     @Option(names = "--json", description = "End with one JSON object of the figures.")
     boolean json;
 
@@ -60,7 +64,7 @@ public final class PipelineBenchCommand implements Callable<Integer> {
         var env = System.getenv();
         Path work = workDir != null ? Files.createDirectories(workDir) : Files.createTempDirectory("mockstagram-bench-");
         var options = new PipelineBenchmark.Options(influencers, Durations.parse(duration), Durations.parse(interval),
-                producers, fetchers, updaters, queriesPerSecond, work);
+                producers, fetchers, updaters, queriesPerSecond, work, rebuild);
         PrintStream out = System.out;
         out.printf("pipeline benchmark: %,d influencers every %s, %d producers, %d fetchers, %d updaters, %d queries/s "
                         + "for %s; logs in %s%n", influencers, interval, producers, fetchers, updaters, queriesPerSecond,
@@ -78,6 +82,9 @@ public final class PipelineBenchCommand implements Callable<Integer> {
         r.serverSideQueries().forEach((endpoint, q) ->
                 out.printf("  in the dashboard, %-14s p50 <= %.1f ms   p99 <= %.1f ms%n", endpoint, q[0], q[1]));
         out.printf("bytes stored per reading          %.1f%n", r.bytesPerReading());
+        if (rebuild) {
+            out.printf("Redis view rebuilt after a wipe   %.1f s%n", r.rebuildSeconds());
+        }
         out.printf("CPU, in cores (machine total %.2f of %d):%n", r.machineCores(), Runtime.getRuntime().availableProcessors());
         r.cpu().forEach(role -> out.printf("  %-18s %.2f%n", role.role(), role.cores()));
         if (json) {
@@ -88,6 +95,9 @@ public final class PipelineBenchCommand implements Callable<Integer> {
             figures.put("queryP50Ms", Math.round(r.queryP50Ms() * 10) / 10.0);
             figures.put("queryP99Ms", Math.round(r.queryP99Ms() * 10) / 10.0);
             figures.put("bytesPerReading", Math.round(r.bytesPerReading() * 10) / 10.0);
+            if (rebuild) {
+                figures.put("rebuildSeconds", Math.round(r.rebuildSeconds() * 10) / 10.0);
+            }
             out.println(Json.write(figures));
         }
         return 0;

@@ -49,7 +49,7 @@ import java.util.function.Consumer;
 final class PipelineBenchmark {
 
     record Options(int influencers, Duration duration, Duration interval, int producers, int fetchers, int updaters,
-                   int queriesPerSecond, Path workDir) {
+                   int queriesPerSecond, Path workDir, boolean rebuild) {
     }
 
     record RoleCpu(String role, double cores) {
@@ -57,7 +57,7 @@ final class PipelineBenchmark {
 
     record Result(double readingsPerSecond, double coverage, double lagP50Ms, double lagP99Ms, double queryP50Ms,
                   double queryP99Ms, double bytesPerReading, List<RoleCpu> cpu, double machineCores,
-                  Map<String, double[]> serverSideQueries) {
+                  Map<String, double[]> serverSideQueries, double rebuildSeconds) {
     }
 
     private record Role(String kind, RoleProcess process, int port) {
@@ -106,7 +106,7 @@ final class PipelineBenchmark {
                 }
                 WebClient http = WebClient.create(vertx, new WebClientOptions().setKeepAlive(true));
                 var latest = new LatestReadings(redis.async(), namespace);
-                return measure(http, latest, env);
+                return measure(http, latest, env, redis);
             } finally {
                 // Newest first: producers stop scheduling before fetchers go, and the API outlives its callers.
                 List<Role> newestFirst = new ArrayList<>(roles.values());
@@ -127,7 +127,8 @@ final class PipelineBenchmark {
                 RoleProcess.Priority.of(kind)), port));
     }
 
-    private Result measure(WebClient http, LatestReadings latest, Map<String, String> env) throws Exception {
+    private Result measure(WebClient http, LatestReadings latest, Map<String, String> env,
+                           StatefulRedisConnection<String, String> redis) throws Exception {
         // Producers that start mid-interval schedule their whole share into what is left of it:
         // the pipeline starts behind, and the measurement waits until it has caught up, that is
         // until two intervals in a row were fully polled.
@@ -155,7 +156,17 @@ final class PipelineBenchmark {
         Instant start = Instant.now();
         queries.start();
         Instant end = start.plus(options.duration());
+        Instant wipeAt = options.rebuild() ? start.plus(options.duration().dividedBy(2)) : Instant.MAX;
+        Instant wiped = null;
+        Instant rebuilt = null;
         while (Instant.now().isBefore(end)) {
+            if (wiped == null && !Instant.now().isBefore(wipeAt)) {
+                progress.accept("wiping the namespace's Redis keys; the updaters must rebuild the view from PostgreSQL");
+                wipe(redis);
+                wiped = Instant.now();
+                rebuilt = awaitRebuilt(http, wiped);
+                progress.accept(String.format("view rebuilt after %.1f s", Duration.between(wiped, rebuilt).toMillis() / 1000.0));
+            }
             pause(Duration.ofSeconds(5));
             double stored = sumOver("updater", "mockstagram_update_readings_total", http) - storedBefore;
             double seconds = Duration.between(start, Instant.now()).toMillis() / 1000.0;
@@ -171,11 +182,17 @@ final class PipelineBenchmark {
         Map<String, Double> cpuAfter = cpuSeconds();
         double machineCores = (machineCpuNanos() - machineBefore) / 1e9 / seconds;
 
-        // The lowest coverage of any interval that lay wholly inside the window.
+        // The lowest coverage of any interval that lay wholly inside the window. Coverage is
+        // counted in Redis as readings are stored and is not rebuilt, so the intervals a wipe
+        // cut into are left out (PostgreSQL has every one of their readings).
         long firstTick = Tick.at(start, interval).index() + 1;
         long lastTick = Tick.at(Instant.now(), interval).index() - 1;
         double coverage = 1.0;
         for (long tick = firstTick; tick < lastTick; tick++) {
+            if (wiped != null && !new Tick(tick, interval).end().isBefore(wiped)
+                    && !new Tick(tick, interval).start().isAfter(rebuilt.plus(interval))) {
+                continue;
+            }
             coverage = Math.min(coverage, (double) coverageOf(latest, tick) / options.influencers());
         }
         if (firstTick >= lastTick) {
@@ -198,11 +215,44 @@ final class PipelineBenchmark {
             serverSide.put(endpoint, new double[] {Scrape.quantile(buckets, 0.5) * 1000, Scrape.quantile(buckets, 0.99) * 1000});
         }
         return new Result(stored / seconds, coverage, Scrape.quantile(lag, 0.5) * 1000, Scrape.quantile(lag, 0.99) * 1000,
-                queries.p50(), queries.p99(), bytesPerReading, cpu, machineCores, serverSide);
+                queries.p50(), queries.p99(), bytesPerReading, cpu, machineCores, serverSide,
+                wiped == null ? Double.NaN : Duration.between(wiped, rebuilt).toMillis() / 1000.0);
+    }
+
+    /**
+     * Deletes every key of the bench's namespace, membership included, as a Redis restarted
+     * empty would; only the namespace's, since the Redis may be shared.
+     */
+    private void wipe(StatefulRedisConnection<String, String> redis) {
+        ScanIterator<String> keys = ScanIterator.scan(redis.sync(), KeyScanArgs.Builder.matches(namespace.name() + "*").limit(1000));
+        List<String> all = new ArrayList<>();
+        keys.forEachRemaining(all::add);
+        for (int from = 0; from < all.size(); from += 1000) {
+            redis.sync().unlink(all.subList(from, Math.min(all.size(), from + 1000)).toArray(String[]::new));
+        }
+    }
+
+    /** When the query API stopped answering "rebuilding" after the wipe. */
+    private Instant awaitRebuilt(WebClient http, Instant wiped) {
+        Instant limit = wiped.plus(Duration.ofMinutes(5));
+        while (Instant.now().isBefore(limit)) {
+            try {
+                int status = http.get(roles.get("dashboard").port(), "127.0.0.1", "/api/stats").timeout(5000).send()
+                        .toCompletionStage().toCompletableFuture().join().statusCode();
+                if (status == 200) {
+                    return Instant.now();
+                }
+            } catch (RuntimeException e) {
+                // not yet
+            }
+            pause(Duration.ofMillis(100));
+        }
+        throw new IllegalStateException("the view was not rebuilt within 5 minutes of the wipe");
     }
 
     private long coverageOf(LatestReadings latest, long tick) {
-        return latest.coverage(tick).toCompletableFuture().join();
+        Duration interval = options.interval();
+        return latest.coverage(new Tick(tick, interval).start().toEpochMilli()).toCompletableFuture().join();
     }
 
     private double sumOver(String kind, String metric, WebClient http) {

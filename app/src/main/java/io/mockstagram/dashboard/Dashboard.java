@@ -57,7 +57,7 @@ public final class Dashboard implements RunningRole {
             context.own(new ChangeWatcher(redis.connectPubSub(), namespace.membershipKeys()))
                     .addListener(notice -> live.membershipChanged());
             var clusterRoutes = new ClusterRoutes(clusterView, pipelineView, events, live, control);
-            var queries = new QueryApi(context.vertx(), latest, timeSeries.store(), context.registry());
+            var queries = new QueryApi(context.vertx(), settings.schedule().range(), latest, timeSeries.store(), context.registry());
 
             OpsServer http = context.serveHttp(settings.host(), settings.httpPort(), router -> {
                 queries.mount(router);

@@ -5,9 +5,13 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.mockstagram.pipeline.Verdict;
+
 import java.time.Duration;
-import java.time.Instant;
-import java.util.concurrent.CompletionStage;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * Asks the API, once per classification period, whether each influencer looks suspicious.
@@ -19,16 +23,11 @@ import java.util.concurrent.CompletionStage;
  */
 final class Classifier {
 
-    /** Where verdicts are kept. */
-    @FunctionalInterface
-    interface Verdicts {
-        CompletionStage<?> record(int pk, boolean suspicious, Instant at);
-    }
-
     private static final Logger log = LoggerFactory.getLogger(Classifier.class);
 
     private final ApiClient api;
-    private final Verdicts verdicts;
+    /** Verdicts not yet sent: they travel with the next reading batch, so the updaters store them with the readings. */
+    private final Queue<Verdict> verdicts = new ConcurrentLinkedQueue<>();
     private final long periodTicks;
     private final int maxInFlight;
     private int inFlight;
@@ -36,15 +35,23 @@ final class Classifier {
     private final Counter deferred;
     private final Counter failed;
 
-    Classifier(ApiClient api, Verdicts verdicts, Duration period, Duration interval, int maxInFlight, MeterRegistry registry) {
+    Classifier(ApiClient api, Duration period, Duration interval, int maxInFlight, MeterRegistry registry) {
         this.api = api;
-        this.verdicts = verdicts;
         this.periodTicks = Math.max(1, period.toMillis() / interval.toMillis());
         this.maxInFlight = maxInFlight;
         this.classified = Counter.builder("mockstagram.classify.done").register(registry);
         this.deferred = Counter.builder("mockstagram.classify.deferred")
                 .description("Classifications put off to the next period because too many were under way").register(registry);
         this.failed = Counter.builder("mockstagram.classify.failed").register(registry);
+    }
+
+    /** The verdicts that came since the last call, to send with the next reading batch. */
+    List<Verdict> takeVerdicts() {
+        List<Verdict> taken = new ArrayList<>();
+        for (Verdict verdict; (verdict = verdicts.poll()) != null; ) {
+            taken.add(verdict);
+        }
+        return taken;
     }
 
     boolean isDue(int pk, long tick) {
@@ -70,7 +77,7 @@ final class Classifier {
                 return;
             }
             classified.increment();
-            verdicts.record(pk, outcome.result(), Instant.now());
+            verdicts.add(new Verdict(pk, outcome.result(), System.currentTimeMillis()));
         });
     }
 }

@@ -74,8 +74,8 @@ final class FetchEngine {
                     j++;
                 }
             }
-            return new Result(new ReadingBatch(id, task.tick(), task.intervalMs(), task.dueAtMs(), pks, fol, fng, at),
-                    deadLetters);
+            return new Result(new ReadingBatch(id, task.tick(), task.intervalMs(), task.scheduledAtMs(), task.dueAtMs(),
+                    pks, fol, fng, at, classifier.takeVerdicts()), deadLetters);
         }
     }
 

@@ -12,7 +12,6 @@ import io.mockstagram.pipeline.DeadLetter;
 import io.mockstagram.pipeline.PipelineStreams;
 import io.mockstagram.pipeline.TaskBatch;
 import io.mockstagram.pipeline.WorkQueue;
-import io.mockstagram.pipeline.latest.LatestReadings;
 import io.mockstagram.pipeline.stats.PipelineStats;
 import io.nats.client.Connection;
 import io.nats.client.Message;
@@ -55,12 +54,11 @@ public final class Fetcher implements RunningRole {
         this.nats = context.connectNats(cluster.nats(), true);
         PipelineStreams.ensureOnConnect(nats, cluster.namespace());
         var redis = context.connectRedis(cluster.redis(), REDIS_COMMAND_TIMEOUT, cluster.startupTimeout(), true);
-        var latest = new LatestReadings(redis.connection().async(), cluster.namespace());
         this.stats = new PipelineStats(redis.connection().async(), cluster.namespace());
         this.loop = context.vertx().getOrCreateContext();
         var api = context.own(new ApiClient(context.vertx(), settings.apiUrl(), settings.connections(),
                 settings.pipelining(), settings.classifyInFlight(), settings.requestTimeout()));
-        var classifier = new Classifier(api, latest::recordSuspicious, settings.classifyEvery(), settings.interval(),
+        var classifier = new Classifier(api, settings.classifyEvery(), settings.interval(),
                 settings.classifyInFlight(), context.registry());
         this.engine = new FetchEngine(context.vertx(), api, classifier, settings.concurrency(), settings.maxAttempts(),
                 new Backoff(Duration.ofMillis(100), Duration.ofSeconds(2)), context.registry());
@@ -88,8 +86,7 @@ public final class Fetcher implements RunningRole {
     }
 
     private void handle(TaskBatch task, Message message, Runnable release) {
-        long tickEndsMs = (task.tick() + 1) * task.intervalMs();
-        if (System.currentTimeMillis() > tickEndsMs + Math.max(task.intervalMs(), EXPIRY_FLOOR.toMillis())) {
+        if (System.currentTimeMillis() > task.endsAtMs() + Math.max(task.intervalMs(), EXPIRY_FLOOR.toMillis())) {
             // Fetching it now would only push every later batch further behind; the next tick schedules it again.
             expired.increment();
             message.ack();

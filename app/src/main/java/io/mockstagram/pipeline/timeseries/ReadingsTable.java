@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 public record ReadingsTable(String schema) {
 
     public static final String TABLE = "readings";
+    public static final String AGGREGATES = "influencer_aggregates";
 
     /** PostgreSQL silently truncates longer identifiers, which would merge distinct namespaces. */
     private static final int MAX_IDENTIFIER_BYTES = 63;
@@ -34,6 +35,11 @@ public record ReadingsTable(String schema) {
     /** The partitioned parent table, schema-qualified and quoted, for SQL text. */
     public String qualified() {
         return quote(schema) + "." + quote(TABLE);
+    }
+
+    /** The per-influencer aggregate table (V2), schema-qualified and quoted. */
+    public String aggregates() {
+        return quote(schema) + "." + quote(AGGREGATES);
     }
 
     public String qualified(HourlyPartition partition) {

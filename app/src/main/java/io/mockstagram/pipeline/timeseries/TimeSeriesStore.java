@@ -13,11 +13,10 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.Set;
@@ -43,9 +42,9 @@ public final class TimeSeriesStore {
     private final DataSource dataSource;
     private final ReadingsTable table;
     private final PartitionManager partitions;
+    private final AggregateStore aggregates;
     private final int timelineLimit;
     private final String insertSql;
-    private final String storedSql;
     private final String timelineSql;
     private final String latestSql;
     private final String averageSql;
@@ -58,16 +57,20 @@ public final class TimeSeriesStore {
         this.dataSource = dataSource;
         this.table = table;
         this.partitions = partitions;
+        this.aggregates = new AggregateStore(dataSource, table);
         this.timelineLimit = timelineLimit;
         // A batch holds one tick, so scheduled_at is one value rather than an array, and fetch
         // times travel as epoch milliseconds: binary bigint arrays are the cheapest to send.
-        this.insertSql = "INSERT INTO " + table.qualified()
+        // The aggregate upsert reads what the raw insert returned, so only new readings are
+        // counted, in the same transaction. Rows go in pk order so that two updaters upserting
+        // overlapping batches lock them in one order rather than deadlock.
+        this.insertSql = "WITH new AS (INSERT INTO " + table.qualified()
                 + " (pk, scheduled_at, fetched_at, follower_count, following_count)"
                 + " SELECT r.pk, ?, timestamptz 'epoch' + r.fetched_ms * interval '1 millisecond', r.followers, r.following"
                 + " FROM unnest(?::int4[], ?::int8[], ?::int4[], ?::int4[]) AS r(pk, fetched_ms, followers, following)"
-                + " ON CONFLICT (pk, scheduled_at) DO NOTHING RETURNING pk";
-        this.storedSql = "SELECT pk, (extract(epoch FROM fetched_at) * 1000)::int8, follower_count, following_count FROM "
-                + table.qualified() + " WHERE scheduled_at = ? AND pk = ANY(?::int4[])";
+                + " ON CONFLICT (pk, scheduled_at) DO NOTHING"
+                + " RETURNING pk, scheduled_at, fetched_at, follower_count, following_count) "
+                + AggregateStore.upsertFrom(table, "new");
         String columns = "SELECT pk, scheduled_at, fetched_at, follower_count, following_count FROM " + table.qualified();
         this.timelineSql = columns + " WHERE pk = ? AND scheduled_at >= ? AND scheduled_at < ? ORDER BY scheduled_at DESC LIMIT ?";
         this.latestSql = columns + " WHERE pk = ? ORDER BY scheduled_at DESC LIMIT 1";
@@ -77,26 +80,26 @@ public final class TimeSeriesStore {
     /**
      * What storing a batch did.
      *
-     * @param inserted how many readings were new
-     * @param asStored the batch as PostgreSQL now holds it: where a (pk, tick) was stored
-     *                 already, possibly by another updater with other counts (the API moves its
-     *                 counts on every call, and a pk can be fetched twice in a tick), the values
-     *                 kept are those stored first. Applying this rather than the batch keeps
-     *                 every other copy of the data equal to PostgreSQL's.
+     * @param inserted   how many readings were new
+     * @param aggregates the aggregate rows of every pk in the batch as this insert left them (for a reading stored
+     *                   already, as they stand now): what Redis must show. Where a (pk, scheduled time) was stored
+     *                   already, possibly by another updater with other counts (the API moves its counts on every
+     *                   call, and a pk can be fetched twice in a tick), the reading kept is the one stored first.
      */
-    public record Stored(int inserted, ReadingBatch asStored) {
+    public record Stored(int inserted, AggregateRows aggregates) {
     }
 
     /**
-     * Stores a batch in one statement and one transaction. Readings already stored (same pk and
-     * tick) are skipped, so a redelivered batch changes nothing. A tick whose hourly partition
-     * is missing gets it created, and the insert is tried once more.
+     * Stores a batch and folds its new readings into the aggregate table, in one statement and
+     * so one transaction. Readings already stored (same pk and scheduled time) are skipped, so a
+     * redelivered batch changes nothing. A tick whose hourly partition is missing gets it
+     * created, and the insert is tried once more.
      */
     public Stored insert(ReadingBatch batch) {
         if (batch.size() == 0) {
-            return new Stored(0, batch);
+            return new Stored(0, AggregateRows.NONE);
         }
-        Instant scheduledAt = batch.tickOf().start();
+        Instant scheduledAt = batch.scheduledAt();
         try {
             return tryInsert(batch, scheduledAt);
         } catch (SQLException e) {
@@ -116,7 +119,7 @@ public final class TimeSeriesStore {
 
     private Stored tryInsert(ReadingBatch batch, Instant scheduledAt) throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
-            Set<Integer> inserted = new HashSet<>();
+            AggregateRows changed;
             try (PreparedStatement statement = connection.prepareStatement(insertSql)) {
                 statement.setObject(1, utc(scheduledAt));
                 statement.setObject(2, batch.pks());
@@ -124,48 +127,23 @@ public final class TimeSeriesStore {
                 statement.setObject(4, batch.followers());
                 statement.setObject(5, batch.following());
                 try (ResultSet rows = statement.executeQuery()) {
-                    while (rows.next()) {
-                        inserted.add(rows.getInt(1));
-                    }
+                    changed = aggregates.read(rows, batch.size());
                 }
             }
-            if (inserted.size() == batch.size()) {
-                return new Stored(inserted.size(), batch);
+            if (changed.size() == batch.size()) {
+                return new Stored(changed.size(), changed);
             }
-            return new Stored(inserted.size(), asStored(connection, batch, scheduledAt, inserted));
-        }
-    }
-
-    /**
-     * Replaces the readings that were stored already with the stored ones. A statement of its
-     * own, so that it sees rows another updater committed while this insert waited for them.
-     */
-    private ReadingBatch asStored(Connection connection, ReadingBatch batch, Instant scheduledAt, Set<Integer> inserted)
-            throws SQLException {
-        int[] pks = batch.pks().clone();
-        int[] followers = batch.followers().clone();
-        int[] following = batch.following().clone();
-        long[] fetchedAt = batch.fetchedAtMs().clone();
-        Map<Integer, Integer> index = new HashMap<>();
-        for (int i = 0; i < pks.length; i++) {
-            if (!inserted.contains(pks[i])) {
-                index.put(pks[i], i);
+            // A redelivery, or a pk fetched twice: Redis may have missed the earlier store (its
+            // updater died between the two writes), so these pks get their rows as they stand.
+            // A statement of its own, so that it sees rows another updater committed while this
+            // insert waited for them.
+            Set<Integer> inserted = new HashSet<>();
+            for (int pk : changed.pks()) {
+                inserted.add(pk);
             }
+            int[] others = Arrays.stream(batch.pks()).filter(pk -> !inserted.contains(pk)).distinct().toArray();
+            return new Stored(changed.size(), changed.plus(aggregates.rows(connection, others)));
         }
-        try (PreparedStatement statement = connection.prepareStatement(storedSql)) {
-            statement.setObject(1, utc(scheduledAt));
-            statement.setObject(2, index.keySet().stream().mapToInt(Integer::intValue).toArray());
-            try (ResultSet rows = statement.executeQuery()) {
-                while (rows.next()) {
-                    int i = index.get(rows.getInt(1));
-                    fetchedAt[i] = rows.getLong(2);
-                    followers[i] = rows.getInt(3);
-                    following[i] = rows.getInt(4);
-                }
-            }
-        }
-        return new ReadingBatch(batch.id(), batch.tick(), batch.intervalMs(), batch.dueAtMs(), pks, followers, following,
-                fetchedAt);
     }
 
     /**
@@ -191,6 +169,11 @@ public final class TimeSeriesStore {
         } catch (SQLException e) {
             throw new TimeSeriesException("cannot read the timeline of pk " + pk, e);
         }
+    }
+
+    /** The aggregate table: the record behind every average, latest reading and classification. */
+    public AggregateStore aggregates() {
+        return aggregates;
     }
 
     /** The timeline query, for checking its plan. */

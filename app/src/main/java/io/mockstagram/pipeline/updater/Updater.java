@@ -1,5 +1,6 @@
 package io.mockstagram.pipeline.updater;
 
+import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
 import io.mockstagram.infra.NatsLink;
@@ -9,8 +10,9 @@ import io.mockstagram.infra.RunningRole;
 import io.mockstagram.pipeline.PipelineStreams;
 import io.mockstagram.pipeline.ReadingBatch;
 import io.mockstagram.pipeline.WorkQueue;
-import io.mockstagram.pipeline.latest.BatchOutcome;
+
 import io.mockstagram.pipeline.latest.LatestReadings;
+import io.mockstagram.pipeline.latest.ViewRebuilder;
 import io.mockstagram.pipeline.stats.PipelineStats;
 import io.mockstagram.pipeline.timeseries.TimeSeries;
 import io.mockstagram.pipeline.timeseries.TimeSeriesStore;
@@ -19,30 +21,36 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * An updater: stores each reading batch in PostgreSQL, then applies it to Redis, then
- * acknowledges it. Both writes are idempotent per (pk, tick), so a batch redelivered after a
- * crash at any point is stored exactly once.
+ * An updater: stores each reading batch in PostgreSQL (raw readings and per-influencer
+ * aggregates, one transaction), then copies the aggregates it touched to the Redis view, then
+ * acknowledges it. Both writes are idempotent per (pk, scheduled time), so a batch redelivered
+ * after a crash at any point is stored exactly once. It also rebuilds the view when Redis
+ * loses it.
  */
 public final class Updater implements RunningRole {
 
     private static final Logger log = LoggerFactory.getLogger(Updater.class);
     private static final Duration REDIS_COMMAND_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration MAINTENANCE_EVERY = Duration.ofMinutes(5);
+    /** How often an updater looks for a lost Redis view. */
+    private static final Duration VIEW_CHECK_EVERY = Duration.ofSeconds(2);
 
     private final RoleContext context;
     private final TimeSeries timeSeries;
+    private final RedisAsyncCommands<String, String> redis;
     private final LatestReadings latest;
     private final PipelineStats stats;
     private final ExecutorService writers;
     private final Counter stored;
     private final Counter duplicates;
-    private final Counter tooOld;
+    private final Counter future;
     private final Counter failures;
     private final Timer lag;
     private final Timer writeTime;
@@ -55,7 +63,8 @@ public final class Updater implements RunningRole {
         NatsLink nats = context.connectNats(cluster.nats(), true);
         PipelineStreams.ensureOnConnect(nats, cluster.namespace());
         var redis = context.connectRedis(cluster.redis(), REDIS_COMMAND_TIMEOUT, cluster.startupTimeout(), true);
-        this.latest = new LatestReadings(redis.connection().async(), cluster.namespace());
+        this.redis = redis.connection().async();
+        this.latest = new LatestReadings(this.redis, cluster.namespace());
         latest.preload().toCompletableFuture().join();
         this.stats = new PipelineStats(redis.connection().async(), cluster.namespace());
         this.timeSeries = context.own(TimeSeries.open(settings.database(), cluster.namespace(), settings.timeSeries(),
@@ -80,8 +89,9 @@ public final class Updater implements RunningRole {
                 .register(registry);
         this.duplicates = Counter.builder("mockstagram.update.duplicates")
                 .description("Readings already stored (redelivered or fetched twice)").register(registry);
-        this.tooOld = Counter.builder("mockstagram.update.too.old")
-                .description("Readings too far behind an influencer's latest to count in its average").register(registry);
+        this.future = Counter.builder("mockstagram.update.future")
+                .description("Readings refused because they were scheduled more than an interval ahead of Redis time")
+                .register(registry);
         this.failures = Counter.builder("mockstagram.update.failures").register(registry);
         // The default histogram ends at 30 s; a pipeline that falls behind lags by minutes, and
         // its percentiles must still be readable from the buckets.
@@ -90,6 +100,7 @@ public final class Updater implements RunningRole {
         this.writeTime = Timer.builder("mockstagram.update.batch").description("Storing one reading batch")
                 .publishPercentileHistogram().register(registry);
 
+        context.own(new ViewRebuilder(latest, timeSeries.store().aggregates(), VIEW_CHECK_EVERY, registry)).start();
         context.own(new WorkQueue(nats, cluster.namespace().readingsStream(), "updaters", settings.ackWait(),
                 settings.batchesInFlight(), WorkQueue.json(ReadingBatch.class, this::handle))).start();
     }
@@ -125,24 +136,45 @@ public final class Updater implements RunningRole {
         });
     }
 
-    /** PostgreSQL first: once a reading is durable there, Redis can always be brought up to date from a redelivery. */
+    /**
+     * PostgreSQL first: the raw readings and the aggregates in one transaction. Once they are
+     * durable there, Redis can always be brought up to date, by a redelivery or by a rebuild.
+     */
     private void store(ReadingBatch batch) throws Exception {
         long started = System.nanoTime();
+        if (scheduledTooFarAhead(batch)) {
+            future.increment(batch.size());
+            log.atWarn().setMessage("refused a reading batch scheduled more than an interval ahead of Redis time")
+                    .addKeyValue("batch", batch.id()).addKeyValue("scheduledAt", batch.scheduledAt()).log();
+            return;
+        }
         TimeSeriesStore.Stored kept = timeSeries.store().insert(batch);
+        timeSeries.store().aggregates().recordVerdicts(batch.verdicts());
         int inserted = kept.inserted();
-        // What PostgreSQL kept, not what this batch says: the same (pk, tick) fetched twice
-        // carries different counts, and Redis must hold the ones PostgreSQL holds.
-        BatchOutcome outcome = latest.apply(kept.asStored()).toCompletableFuture()
+        // The rows PostgreSQL holds, not the batch: the same (pk, scheduled time) fetched twice
+        // carries different counts, and Redis must hold what PostgreSQL holds.
+        latest.apply(batch.scheduledAtMs(), inserted, kept.aggregates())
+                .thenCompose(outcome -> latest.recordVerdicts(batch.verdicts())).toCompletableFuture()
                 .get(REDIS_COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         writeTime.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
         stored.increment(inserted);
         duplicates.increment(batch.size() - inserted);
-        tooOld.increment(outcome.tooOld());
         long lagMs = Math.max(0, System.currentTimeMillis() - batch.dueAtMs());
         lag.record(lagMs, TimeUnit.MILLISECONDS);
         if (inserted > 0) {
             stats.recordBatch(batch.tick(), inserted, lagMs);
         }
+    }
+
+    /**
+     * A producer whose clock runs ahead would schedule readings that, being newest by scheduled
+     * time, would pin every influencer's latest reading until real time caught up. Redis's
+     * clock is the one every role shares.
+     */
+    private boolean scheduledTooFarAhead(ReadingBatch batch) throws Exception {
+        List<String> time = redis.time().toCompletableFuture().get(REDIS_COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        long nowMs = Long.parseLong(time.get(0)) * 1000 + Long.parseLong(time.get(1)) / 1000;
+        return batch.scheduledAtMs() > nowMs + batch.intervalMs();
     }
 
     private void maintainPartitions() {

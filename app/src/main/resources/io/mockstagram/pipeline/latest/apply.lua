@@ -1,25 +1,17 @@
--- ARGV: tick, then the batch's pks, follower counts, following counts and fetch times
--- (ms), each column one comma-separated string.
--- Applies one reading batch: latest reading, rank, the exact sum and count behind both
--- averages, and coverage of the tick, each (pk, tick) at most once however often it
--- arrives. Replies {applied, duplicates, too_old}.
+-- ARGV: scheduledAtMs of the batch and how many of its readings were new (0 0 for a rebuild),
+-- then the aggregate rows, each column one comma-separated string: pks, readings, follower
+-- sums, latest scheduled times, latest follower counts, latest following counts, latest fetch
+-- times.
+-- Keeps, per pk, the row with the most readings (see prelude.lua), and with it the rank and
+-- the totals behind the global average. Replies {applied, stale}: rows taken, and rows left
+-- out because the view already had the same or a newer one.
 local COVERAGE_TICKS = 200
--- Pruning sorts the whole hash, so it waits for this many surplus ticks rather than
+-- Pruning sorts the whole hash, so it waits for this many surplus intervals rather than
 -- running on every batch.
 local COVERAGE_SLACK = 50
--- One HMGET, HSET and ZADD per batch rather than one call per reading costs Redis about a
--- fifth less. Lua's unpack() refuses much more than 8000 values, so a very large batch
--- goes in chunks of this many pks.
+-- One HMGET, HSET and ZADD per call rather than one call per row costs Redis about a fifth
+-- less. Lua's unpack() refuses much more than 8000 values, so many rows go in chunks.
 local CHUNK = 1000
-
-local function column(csv)
-  local values, n = {}, 0
-  for value in string.gmatch(csv, '[^,]+') do
-    n = n + 1
-    values[n] = value
-  end
-  return values
-end
 
 local function hmget(key, fields)
   local values = {}
@@ -39,10 +31,11 @@ local function write_pairs(command, key, list)
   end
 end
 
-local tick = tonumber(ARGV[1])
-local pks, followers, following, fetched = column(ARGV[2]), column(ARGV[3]), column(ARGV[4]), column(ARGV[5])
+local batch_scheduled, batch_new = ARGV[1], tonumber(ARGV[2])
+local pks, readings, sums = column(ARGV[3]), column(ARGV[4]), column(ARGV[5])
+local scheduled, followers, following, fetched = column(ARGV[6]), column(ARGV[7]), column(ARGV[8]), column(ARGV[9])
 
--- A pk listed twice in one batch is read once, so its second reading sees the first.
+-- A pk listed twice is read once, so its second row sees the first.
 local states, distinct = {}, {}
 for i = 1, #pks do
   local pk = pks[i]
@@ -54,61 +47,35 @@ end
 local stored = hmget(K_LATEST, distinct)
 for i = 1, #distinct do
   if stored[i] then
-    states[distinct[i]] = decode(stored[i])
+    states[distinct[i]] = decode(stored[i]) or false
   end
 end
 
-local applied, duplicates, too_old = 0, 0, 0
+local applied, stale = 0, 0
 local latest_sum, latest_count = 0, 0
 local dirty, dirty_list, ranked = {}, {}, {}
 for i = 1, #pks do
-  local pk, f = pks[i], tonumber(followers[i])
+  local pk, n, f = pks[i], tonumber(readings[i]), tonumber(followers[i])
   local s = states[pk]
-  local counted, rerank = false, false
-  if not s then
-    s = {tick = tick, mask = 1, followers = f, following = tonumber(following[i]),
-         fetched = tonumber(fetched[i]), sum = 0, count = 0}
-    states[pk] = s
-    latest_sum, latest_count = latest_sum + f, latest_count + 1
-    counted, rerank = true, true
-  else
-    local behind = s.tick - tick
-    if behind < 0 then
-      -- bit.lshift only looks at the low 5 bits of its shift, so a jump of a whole
-      -- window or more must clear the mask explicitly.
-      if -behind >= WINDOW then
-        s.mask = 1
-      else
-        s.mask = bit.bor(bit.lshift(s.mask, -behind), 1)
-      end
+  if n > 0 and (not s or n > s.readings) then
+    if not s then
+      latest_sum, latest_count = latest_sum + f, latest_count + 1
+      ranked[#ranked + 1] = f
+      ranked[#ranked + 1] = pk
+    elseif s.followers ~= f then
       latest_sum = latest_sum + f - s.followers
-      -- An unchanged count keeps its place in the rank, so it needs no ZADD.
-      rerank = s.followers ~= f
-      s.tick, s.followers, s.following, s.fetched = tick, f, tonumber(following[i]), tonumber(fetched[i])
-      counted = true
-    elseif behind >= WINDOW then
-      too_old = too_old + 1
-    else
-      local b = bit.lshift(1, behind)
-      if bit.band(s.mask, b) ~= 0 then
-        duplicates = duplicates + 1
-      else
-        s.mask = bit.bor(s.mask, b)
-        counted = true
-      end
+      ranked[#ranked + 1] = f
+      ranked[#ranked + 1] = pk
     end
-  end
-  if counted then
+    states[pk] = {readings = n, sum = tonumber(sums[i]), scheduled = tonumber(scheduled[i]), followers = f,
+                  following = tonumber(following[i]), fetched = tonumber(fetched[i])}
     applied = applied + 1
-    s.sum, s.count = s.sum + f, s.count + 1
     if not dirty[pk] then
       dirty[pk] = true
       dirty_list[#dirty_list + 1] = pk
     end
-  end
-  if rerank then
-    ranked[#ranked + 1] = f
-    ranked[#ranked + 1] = pk
+  else
+    stale = stale + 1
   end
 end
 
@@ -121,6 +88,7 @@ if #dirty_list > 0 then
   end
   write_pairs('HSET', K_LATEST, entries)
 end
+-- A pk re-ranked twice in one call: ZADD takes the last score given, the newest.
 if #ranked > 0 then
   write_pairs('ZADD', K_RANK, ranked)
 end
@@ -130,12 +98,12 @@ if latest_count > 0 or latest_sum ~= 0 then
   redis.call('HINCRBY', K_TOTALS, 'sum', string.format('%d', latest_sum))
   redis.call('HINCRBY', K_TOTALS, 'count', latest_count)
 end
-if applied > 0 then
-  redis.call('HINCRBY', K_COVERAGE, string.format('%d', tick), applied)
+if batch_new > 0 then
+  redis.call('HINCRBY', K_COVERAGE, batch_scheduled, batch_new)
   if redis.call('HLEN', K_COVERAGE) > COVERAGE_TICKS + COVERAGE_SLACK then
     local ticks = redis.call('HKEYS', K_COVERAGE)
     table.sort(ticks, function(a, b) return tonumber(a) < tonumber(b) end)
     redis.call('HDEL', K_COVERAGE, unpack(ticks, 1, #ticks - COVERAGE_TICKS))
   end
 end
-return {applied, duplicates, too_old}
+return {applied, stale}

@@ -1,45 +1,65 @@
 package io.mockstagram.pipeline.latest;
 
-import io.mockstagram.pipeline.ReadingBatch;
+import io.mockstagram.pipeline.Verdict;
+import io.mockstagram.pipeline.timeseries.AggregateRows;
 import io.mockstagram.testing.SharedRedis;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.stream.IntStream;
 
-import static io.mockstagram.pipeline.latest.Reading.batch;
-import static io.mockstagram.pipeline.latest.Reading.of;
+import static io.mockstagram.pipeline.latest.Rows.of;
+import static io.mockstagram.pipeline.latest.Rows.row;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class LatestReadingsTest {
 
     private static final int ANN = 1_000_001;
     private static final int BOB = 1_000_002;
     private static final int CAT = 1_000_003;
-    private static final int DAN = 1_000_004;
+    private static final long T1 = 1_800_000_000_000L;
+    private static final long T2 = T1 + 60_000;
 
     @RegisterExtension
     final SharedRedis redis = new SharedRedis();
 
-    private LatestReadings latest;
+    private LatestReadings view;
 
     @BeforeEach
     void connect() {
-        latest = new LatestReadings(redis.redis().async(), redis.namespace());
-        await(latest.preload());
+        view = new LatestReadings(redis.redis().async(), redis.namespace());
+        await(view.preload());
+    }
+
+    private void markBuilt() {
+        assertThat(await(view.lockRebuild("test", Duration.ofSeconds(10)))).isTrue();
+        assertThat(await(view.markBuilt("test"))).isTrue();
     }
 
     @Test
-    void keepsTheLatestReadingTheRankAndBothAverages() {
-        apply(batch(1, of(ANN, 1000, 100), of(BOB, 2000, 50), of(CAT, 500, 10)));
-        apply(batch(2, of(ANN, 3000, 100), of(BOB, 2500, 50)));
+    void answersNothingButRebuildingUntilTheViewIsMarkedBuilt() {
+        apply(row(ANN, 1, 1000, T1, 1000, 100));
+
+        assertThatThrownBy(() -> await(view.influencer(ANN))).hasRootCauseInstanceOf(ViewRebuildingException.class);
+        assertThatThrownBy(() -> await(view.stats())).hasRootCauseInstanceOf(ViewRebuildingException.class);
+        assertThat(await(view.isBuilt())).isFalse();
+
+        markBuilt();
+        assertThat(await(view.isBuilt())).isTrue();
+        assertThat(influencer(ANN).followerCount()).isEqualTo(1000);
+    }
+
+    @Test
+    void showsTheLatestReadingTheRankAndBothAveragesOfTheRows() {
+        markBuilt();
+        apply(of(row(ANN, 2, 4000, T2, 3000, 100), row(BOB, 2, 4500, T2, 2500, 50), row(CAT, 1, 500, T1, 500, 10)));
 
         InfluencerLatest ann = influencer(ANN);
         assertThat(ann.followerCount()).isEqualTo(3000);
@@ -47,169 +67,95 @@ class LatestReadingsTest {
         assertThat(ann.followerRatio()).isEqualTo(30.0);
         assertThat(ann.rank()).isEqualTo(1);
         assertThat(ann.averageFollowerCount()).isEqualTo(2000.0);
-        assertThat(ann.tick()).isEqualTo(2);
-        assertThat(ann.fetchedAt()).isEqualTo(Instant.ofEpochMilli(Reading.fetchedAt(2, ANN)));
+        assertThat(ann.readings()).isEqualTo(2);
+        assertThat(ann.scheduledAt()).isEqualTo(Instant.ofEpochMilli(T2));
+        assertThat(ann.fetchedAt()).isEqualTo(Instant.ofEpochMilli(T2 + 1234));
         assertThat(ann.suspicious()).isNull();
-
         assertThat(influencer(BOB).rank()).isEqualTo(2);
-        assertThat(influencer(BOB).averageFollowerCount()).isEqualTo(2250.0);
-        InfluencerLatest cat = influencer(CAT);
-        assertThat(cat.rank()).isEqualTo(3);
-        assertThat(cat.tick()).isEqualTo(1);
-        assertThat(cat.averageFollowerCount()).isEqualTo(500.0);
-
-        LatestStats stats = await(latest.stats());
-        assertThat(stats.influencersTracked()).isEqualTo(3);
-        assertThat(stats.averageFollowerCount()).isCloseTo((3000 + 2500 + 500) / 3.0, within(1e-9));
+        assertThat(influencer(CAT).rank()).isEqualTo(3);
+        assertThat(await(view.stats())).isEqualTo(new LatestStats(3, (3000 + 2500 + 500) / 3.0));
     }
 
     @Test
-    void equalFollowerCountsShareARank() {
-        apply(batch(1, of(ANN, 100, 1), of(BOB, 200, 1), of(CAT, 200, 1), of(DAN, 50, 1)));
+    void keepsTheRowWithTheMostReadingsWhateverOrderRowsArriveIn() {
+        markBuilt();
+        assertThat(apply(row(ANN, 3, 6000, T2, 3000, 100))).isEqualTo(new BatchOutcome(1, 0));
+        assertThat(apply(row(ANN, 2, 3000, T1, 2000, 100))).as("an older row, late").isEqualTo(new BatchOutcome(0, 1));
+        assertThat(apply(row(ANN, 3, 6000, T2, 3000, 100))).as("the same row again").isEqualTo(new BatchOutcome(0, 1));
 
-        assertThat(influencer(BOB).rank()).isEqualTo(1);
-        assertThat(influencer(CAT).rank()).isEqualTo(1);
-        assertThat(influencer(ANN).rank()).isEqualTo(3);
-        assertThat(influencer(DAN).rank()).isEqualTo(4);
-    }
-
-    @Test
-    void aRedeliveredBatchChangesNothing() {
-        apply(batch(1, of(ANN, 1000, 100), of(BOB, 2000, 50)));
-        ReadingBatch second = batch(2, of(ANN, 1500, 100), of(BOB, 1800, 50), of(CAT, 900, 30));
-        apply(second);
-        List<Object> before = everything(2);
-
-        BatchOutcome again = apply(second);
-
-        assertThat(again).isEqualTo(new BatchOutcome(0, 3, 0));
-        assertThat(everything(2)).isEqualTo(before);
-    }
-
-    @Test
-    void theSameReadingInTwoBatchesCountsOnce() {
-        apply(batch(5, of(ANN, 1000, 100), of(BOB, 2000, 50)));
-
-        BatchOutcome republished = apply(batch(5, of(BOB, 2100, 51), of(CAT, 700, 20)));
-
-        assertThat(republished).isEqualTo(new BatchOutcome(1, 1, 0));
-        InfluencerLatest bob = influencer(BOB);
-        assertThat(bob.followerCount()).as("the first reading of (pk, tick) stays").isEqualTo(2000);
-        assertThat(bob.averageFollowerCount()).isEqualTo(2000.0);
-        assertThat(await(latest.coverage(5))).isEqualTo(3);
-        assertThat(await(latest.stats()).averageFollowerCount()).isCloseTo((1000 + 2000 + 700) / 3.0, within(1e-9));
-    }
-
-    @Test
-    void aLateOlderReadingCountsOnceInTheAverageButIsNotTheLatest() {
-        apply(batch(10, of(ANN, 1000, 100)));
-        apply(batch(12, of(ANN, 3000, 300)));
-
-        BatchOutcome late = apply(batch(11, of(ANN, 2000, 200)));
-        BatchOutcome lateAgain = apply(batch(11, of(ANN, 2000, 200)));
-
-        assertThat(late).isEqualTo(new BatchOutcome(1, 0, 0));
-        assertThat(lateAgain).isEqualTo(new BatchOutcome(0, 1, 0));
-        InfluencerLatest ann = influencer(ANN);
-        assertThat(ann.tick()).isEqualTo(12);
-        assertThat(ann.followerCount()).isEqualTo(3000);
-        assertThat(ann.followingCount()).isEqualTo(300);
-        assertThat(ann.averageFollowerCount()).isEqualTo(2000.0);
-        assertThat(await(latest.stats()).averageFollowerCount()).isEqualTo(3000.0);
-        assertThat(await(latest.coverage(11))).isEqualTo(1);
-    }
-
-    @Test
-    void aReadingOlderThanTheWindowIsLeftOutAndReported() {
-        apply(batch(100, of(ANN, 1000, 100)));
-        apply(batch(140, of(ANN, 3000, 100)));
-
-        BatchOutcome ancient = apply(batch(101, of(ANN, 99_000, 100)));
-
-        assertThat(ancient).isEqualTo(new BatchOutcome(0, 0, 1));
         assertThat(influencer(ANN).averageFollowerCount()).isEqualTo(2000.0);
-        assertThat(await(latest.coverage(101))).isZero();
+        assertThat(influencer(ANN).followerCount()).isEqualTo(3000);
+        assertThat(await(view.stats())).isEqualTo(new LatestStats(1, 3000));
+
+        apply(row(ANN, 4, 7000, T2 + 60_000, 1000, 100));
+        assertThat(influencer(ANN).followerCount()).isEqualTo(1000);
+        assertThat(await(view.stats())).as("the global sum follows the change").isEqualTo(new LatestStats(1, 1000));
     }
 
     @Test
-    void coverageCountsDistinctPksPerTick() {
-        apply(batch(7, of(ANN, 1, 1), of(BOB, 1, 1), of(CAT, 1, 1)));
-        apply(batch(7, of(BOB, 1, 1), of(DAN, 1, 1)));
-        apply(batch(8, of(ANN, 1, 1)));
+    void equalCountsShareARankAndAPkListedTwiceKeepsItsNewerRow() {
+        markBuilt();
+        apply(of(row(ANN, 1, 500, T1, 500, 10), row(BOB, 1, 900, T1, 900, 10), row(ANN, 2, 1400, T2, 900, 10)));
 
-        assertThat(await(latest.coverage(7))).isEqualTo(4);
-        assertThat(await(latest.coverage(8))).isEqualTo(1);
-        assertThat(await(latest.coverage(9))).isZero();
+        assertThat(influencer(ANN).rank()).isEqualTo(1);
+        assertThat(influencer(BOB).rank()).isEqualTo(1);
+        assertThat(influencer(ANN).readings()).isEqualTo(2);
+        assertThat(await(view.stats())).isEqualTo(new LatestStats(2, 900));
     }
 
     @Test
-    void coverageKeepsOnlyTheMostRecentTicks() {
-        for (long tick = 1; tick <= 251; tick++) {
-            apply(batch(tick, of(ANN, 1, 1)));
-        }
+    void aRowWithoutReadingsIsOnlyAClassificationAndShowsNothing() {
+        markBuilt();
+        apply(row(ANN, 0, 0, 0, 0, 0));
 
-        assertThat(await(latest.coverage(51))).isZero();
-        assertThat(await(latest.coverage(52))).isEqualTo(1);
-        assertThat(await(latest.coverage(251))).isEqualTo(1);
-        assertThat(redis.redis().sync().hlen(latest.keys().coverage())).isEqualTo(200);
+        assertThat(await(view.influencer(ANN))).isEmpty();
+        assertThat(await(view.stats())).isEqualTo(new LatestStats(0, 0));
     }
 
     @Test
-    void aBatchLargerThanOneRedisCallIsAppliedWhole() {
-        List<Reading> readings = IntStream.range(0, 2500).mapToObj(i -> of(2_000_000 + i, 10_000 + i, 100)).toList();
+    void coverageCountsTheNewReadingsOfABatchOnceHoweverManySlicesItTakes() {
+        int rows = 2 * LatestReadings.SLICE + 50;
+        AggregateRows batch = of(IntStream.range(0, rows).mapToObj(i -> row(ANN + i, 1, 10, T1, 10, 1))
+                .toArray(AggregateRows[]::new));
 
-        BatchOutcome outcome = apply(batch(3, readings));
-
-        assertThat(outcome).isEqualTo(new BatchOutcome(2500, 0, 0));
-        assertThat(await(latest.stats()).influencersTracked()).isEqualTo(2500);
-        assertThat(influencer(2_000_000).rank()).isEqualTo(2500);
-        assertThat(influencer(2_002_499).rank()).isEqualTo(1);
-        assertThat(await(latest.coverage(3))).isEqualTo(2500);
-    }
-
-    @Test
-    void anUnknownPkHasNothing() {
-        apply(batch(1, of(ANN, 1000, 100)));
-
-        assertThat(await(latest.influencer(BOB))).isEmpty();
-    }
-
-    @Test
-    void statsOfNothingAreZero() {
-        assertThat(await(latest.stats())).isEqualTo(new LatestStats(0, 0));
-        assertThat(await(latest.apply(batch(1)))).isEqualTo(BatchOutcome.NOTHING);
+        assertThat(await(view.apply(T1, rows, batch))).isEqualTo(new BatchOutcome(rows, 0));
+        assertThat(await(view.coverage(T1))).isEqualTo(rows);
+        assertThat(await(view.coverage(T2))).isZero();
     }
 
     @Test
     void theNewestClassificationIsShown() {
-        apply(batch(1, of(ANN, 1000, 100)));
-        Instant first = Instant.ofEpochMilli(60_000);
+        markBuilt();
+        apply(row(ANN, 1, 1000, T1, 1000, 100));
 
-        assertThat(await(latest.recordSuspicious(ANN, true, first.plusSeconds(2)))).isTrue();
-        assertThat(await(latest.recordSuspicious(ANN, false, first))).as("an older answer arriving late").isFalse();
-
+        assertThat(await(view.recordVerdicts(List.of(new Verdict(ANN, true, T1 + 2000))))).isEqualTo(1);
+        assertThat(await(view.recordVerdicts(List.of(new Verdict(ANN, false, T1))))).as("an older answer, late").isZero();
         assertThat(influencer(ANN).suspicious()).isTrue();
-        assertThat(await(latest.recordSuspicious(ANN, false, first.plusSeconds(62)))).isTrue();
+
+        assertThat(await(view.recordVerdicts(List.of(new Verdict(ANN, false, T1 + 62_000), new Verdict(ANN, true, T1 + 3000)))))
+                .as("two in one call, the newer first").isEqualTo(1);
         assertThat(influencer(ANN).suspicious()).isFalse();
     }
 
-    /** What every read shows for the pks above, the stats and one tick's coverage. */
-    private List<Object> everything(long tick) {
-        List<Object> all = new ArrayList<>();
-        for (int pk : new int[] {ANN, BOB, CAT, DAN}) {
-            all.add(await(latest.influencer(pk)));
-        }
-        all.add(await(latest.stats()));
-        all.add(await(latest.coverage(tick)));
-        return all;
+    @Test
+    void oneRebuildHoldsTheLockAndAWipeMeanwhileKeepsItFromMarkingTheViewBuilt() {
+        assertThat(await(view.lockRebuild("first", Duration.ofSeconds(10)))).isTrue();
+        assertThat(await(view.lockRebuild("second", Duration.ofSeconds(10)))).isFalse();
+        assertThat(await(view.renewRebuild("first", Duration.ofSeconds(10)))).isTrue();
+
+        redis.redis().sync().del(view.keys().building());
+
+        assertThat(await(view.renewRebuild("first", Duration.ofSeconds(10)))).isFalse();
+        assertThat(await(view.markBuilt("first"))).isFalse();
+        assertThat(await(view.isBuilt())).isFalse();
     }
 
-    private BatchOutcome apply(ReadingBatch batch) {
-        return await(latest.apply(batch));
+    private BatchOutcome apply(AggregateRows rows) {
+        return await(view.apply(T1, 0, rows));
     }
 
     private InfluencerLatest influencer(int pk) {
-        Optional<InfluencerLatest> found = await(latest.influencer(pk));
+        Optional<InfluencerLatest> found = await(view.influencer(pk));
         assertThat(found).as("pk %d has a reading", pk).isPresent();
         return found.orElseThrow();
     }

@@ -22,6 +22,12 @@ final class Batches {
         return Tick.at(BASE.plus(INTERVAL.multipliedBy(minutesAfterBase)), INTERVAL);
     }
 
+    /** A tick of half a minute, as after a change of --interval to 30s. */
+    static Tick halfMinute(int halfMinutesAfterBase) {
+        Duration half = INTERVAL.dividedBy(2);
+        return Tick.at(BASE.plus(half.multipliedBy(halfMinutesAfterBase)), half);
+    }
+
     static ReadingBatch of(Tick tick, int... pks) {
         int[] followers = Arrays.stream(pks).map(pk -> followers(pk, tick)).toArray();
         int[] following = Arrays.stream(pks).map(pk -> following(pk, tick)).toArray();

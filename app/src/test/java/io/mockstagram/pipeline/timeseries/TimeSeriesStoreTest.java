@@ -51,7 +51,7 @@ class TimeSeriesStoreTest {
     }
 
     @Test
-    void aReadingFetchedTwiceInATickKeepsTheFirstCountsAndSaysSo() {
+    void aReadingFetchedTwiceInATickKeepsTheFirstCountsAndReturnsTheAggregatesAsStored() {
         Tick tick = Batches.tick(0);
         ReadingBatch first = new ReadingBatch("a", tick.index(), tick.interval().toMillis(), 0,
                 new int[] {1, 2}, new int[] {100, 200}, new int[] {10, 20}, new long[] {1000, 2000});
@@ -62,10 +62,14 @@ class TimeSeriesStoreTest {
         TimeSeriesStore.Stored stored = store.insert(second);
 
         assertThat(stored.inserted()).isEqualTo(1);
-        assertThat(stored.asStored().pks()).containsExactly(2, 3);
-        assertThat(stored.asStored().followers()).as("pk 2 as first stored").containsExactly(200, 300);
-        assertThat(stored.asStored().following()).containsExactly(20, 30);
-        assertThat(stored.asStored().fetchedAtMs()).containsExactly(2000, 3000);
+        AggregateRows rows = stored.aggregates();
+        assertThat(rows.pks()).as("the new reading's row, then the stored one's").containsExactly(3, 2);
+        assertThat(rows.followers()).as("pk 2 as first stored").containsExactly(300, 200);
+        assertThat(rows.following()).containsExactly(30, 20);
+        assertThat(rows.fetchedAtMs()).containsExactly(3000, 2000);
+        assertThat(rows.readings()).as("pk 2 counted once").containsExactly(1, 1);
+        assertThat(rows.followerSums()).containsExactly(300, 200);
+        assertThat(rows.scheduledAtMs()).containsOnly(tick.start().toEpochMilli());
     }
 
     @Test
