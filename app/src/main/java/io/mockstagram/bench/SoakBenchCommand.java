@@ -12,7 +12,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalTime;
-import java.time.temporal.ChronoUnit;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -25,6 +25,8 @@ import java.util.concurrent.Callable;
                 + "covered, no served reading lost, the query API equal to PostgreSQL at quiet checkpoints.",
                 "Exit status 0 only if every violation count is 0."})
 public final class SoakBenchCommand implements Callable<Integer> {
+
+    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
 
     @Option(names = "--duration", paramLabel = "DURATION", description = "How long faults are injected. Default 10m.")
     String duration = "10m";
@@ -52,8 +54,7 @@ public final class SoakBenchCommand implements Callable<Integer> {
         PrintStream out = System.out;
         out.printf("soak: %,d influencers every %s under faults for %s, seed %d; work directory %s%n", influencers, interval,
                 duration, chosenSeed, work);
-        SoakReport report = new Soak(options, line -> out.println("  " + LocalTime.now().truncatedTo(ChronoUnit.SECONDS)
-                + "  " + line)).run();
+        SoakReport report = new Soak(options, line -> out.println("  " + LocalTime.now().format(CLOCK) + "  " + line)).run();
         out.println();
         out.printf("faults                       %s%n", report.faults());
         out.printf("unrecovered faults           %d%n", report.unrecoveredFaults());

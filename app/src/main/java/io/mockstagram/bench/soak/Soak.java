@@ -57,10 +57,12 @@ public final class Soak {
             var skips = new SkipCounter(cluster, http);
             var answers = new AnswerAudit(http, cluster.dashboardPort(), database, options.influencers(), options.interval(),
                     violations);
-            progress.accept("cluster up; logs in " + cluster.logs() + "; waiting for a fully stored interval");
+            progress.accept("cluster started; logs in " + cluster.logs() + "; waiting for a fully stored interval");
             long firstTick = warmUp(database);
+            progress.accept("an interval was wholly stored; faults begin");
             sampler.start();
             startMs = System.currentTimeMillis();
+            violations.startClock(startMs);
             long endMs = startMs + options.duration().toMillis();
             long nextCheckpointMs = startMs + options.checkpointEvery().toMillis();
             long nextFaultMs = startMs + injector.gap(options.minGap(), options.maxGap()).toMillis();
@@ -68,8 +70,8 @@ public final class Soak {
             while (System.currentTimeMillis() < endMs) {
                 long now = System.currentTimeMillis();
                 if (now >= nextProgressMs) {
-                    skips.scrape();
                     report(sampler);
+                    skips.scrape();
                     nextProgressMs = now + PROGRESS_EVERY.toMillis();
                 }
                 if (now >= nextCheckpointMs && endMs - now > options.checkpointEvery().toMillis() / 2) {
@@ -101,6 +103,7 @@ public final class Soak {
                 throw new IllegalStateException("the API did not say what it served: " + served.status() + " " + served.body());
             }
             ReadingsAudit.Loss loss = audit.loss(served.body(), stored, deadLetters);
+            progress.accept("audits done; stopping the cluster");
 
             Map<String, Integer> byKind = new LinkedHashMap<>();
             Map<FaultKind, Integer> counted = new EnumMap<>(FaultKind.class);
@@ -139,11 +142,14 @@ public final class Soak {
         Fault fault = injector.inject(kind);
         faults.add(fault);
         struck.add(new ReadingsAudit.Window(fault.startMs(), fault.endMs()));
-        OptionalLong recovery = probe.awaitRecovered(fault.startMs(), fault.endMs(), fault.endMs() + RECOVERY_LIMIT.toMillis());
+        // Timed from the end of the fault (the paused producer resumed, the server up again), so
+        // that a pause's length is not counted as recovery.
+        OptionalLong recovery = probe.awaitRecovered(fault.endMs(), fault.endMs(), fault.endMs() + RECOVERY_LIMIT.toMillis());
         Map<String, Object> entry = new LinkedHashMap<>();
         entry.put("kind", kind.name());
         entry.put("target", fault.target());
         entry.put("atSeconds", Math.round((fault.startMs() - startMs) / 100.0) / 10.0);
+        entry.put("faultMs", fault.endMs() - fault.startMs());
         entry.put("recoveryMs", recovery.isPresent() ? recovery.getAsLong() : null);
         recoveries.add(entry);
         if (recovery.isEmpty()) {
@@ -179,8 +185,9 @@ public final class Soak {
         answersChecked += result.checked();
         wrongAnswers += result.wrong();
         notYetCheckable += result.notYetCheckable();
-        progress.accept(String.format("checkpoint %d: %d answers checked, %d wrong, %d not yet checkable", checkpoints,
-                result.checked(), result.wrong(), result.notYetCheckable()));
+        progress.accept(String.format("checkpoint %d: %d answers checked, %d wrong, %d not yet checkable (%.1f s so far)",
+                checkpoints, result.checked(), result.wrong(), result.notYetCheckable(),
+                (System.currentTimeMillis() - from) / 1000.0));
         if (!last) {
             cluster.startProducers();
             long started = System.currentTimeMillis();

@@ -10,8 +10,13 @@ final class Violations {
 
     private static final int EXAMPLES_PER_KIND = 3;
 
-    private final long startMs = System.currentTimeMillis();
+    private volatile long startMs = System.currentTimeMillis();
     private final Map<String, List<String>> examples = new LinkedHashMap<>();
+
+    /** Examples are timed from here on: the start of the faults. */
+    void startClock(long startMs) {
+        this.startMs = startMs;
+    }
 
     synchronized void note(String kind, String what) {
         List<String> kept = examples.computeIfAbsent(kind, ignored -> new ArrayList<>());
