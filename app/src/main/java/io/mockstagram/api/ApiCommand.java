@@ -37,6 +37,10 @@ public final class ApiCommand implements Callable<Integer> {
     @Option(names = "--broken-pks", paramLabel = "PK,PK", description = "Pks whose reads always fail with 500.")
     String brokenPks;
 
+    @Option(names = "--record-served", description = "Remember which pks were answered for which X-Scheduled-At, "
+            + "and serve that at GET /api/v1/served?since=MS (for soak tests).")
+    boolean recordServed;
+
     @Override
     public Integer call() throws InterruptedException {
         return RunningRole.runUntilStopped(MockApi.start(settings(System.getenv())));
@@ -44,6 +48,7 @@ public final class ApiCommand implements Callable<Integer> {
 
     /** The settings these options and {@code env} give, checked, without starting anything. */
     public ApiSettings settings(Map<String, String> env) {
-        return ApiSettings.resolve(influencers, seed, httpPort, Faults.parse(failRate, slowRate, slowDelay, brokenPks), env);
+        return ApiSettings.resolve(influencers, seed, httpPort, Faults.parse(failRate, slowRate, slowDelay, brokenPks),
+                recordServed, env);
     }
 }

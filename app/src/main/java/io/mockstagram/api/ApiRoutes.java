@@ -11,6 +11,8 @@ import io.vertx.ext.web.handler.BodyHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.Map;
+import java.util.Optional;
 import java.util.function.DoubleSupplier;
 
 /** The mock Instagram endpoints: read an influencer, and ask (slowly) whether a reading looks bought. */
@@ -20,6 +22,7 @@ final class ApiRoutes {
 
     static final String INFLUENCERS = "/api/v1/influencers/";
     static final String IS_SUSPICIOUS = INFLUENCERS + "is_suspicious";
+    static final String SERVED = "/api/v1/served";
 
     private static final CharSequence APPLICATION_JSON = HttpHeaders.createOptimized("application/json");
     private static final int MAX_BODY_BYTES = 4096;
@@ -31,16 +34,20 @@ final class ApiRoutes {
     private final DoubleSupplier noise;
     private final ApiMetrics metrics;
     private final Faults faults;
+    private final Optional<ServedLog> served;
 
-    ApiRoutes(Vertx vertx, InfluencerTable table, DoubleSupplier noise, ApiMetrics metrics, Faults faults) {
+    ApiRoutes(Vertx vertx, InfluencerTable table, DoubleSupplier noise, ApiMetrics metrics, Faults faults,
+              Optional<ServedLog> served) {
         this.vertx = vertx;
         this.table = table;
         this.noise = noise;
         this.metrics = metrics;
         this.faults = faults;
+        this.served = served;
     }
 
     void mount(Router router) {
+        served.ifPresent(log -> router.get(SERVED).handler(ctx -> servedSince(ctx, log)));
         router.post(IS_SUSPICIOUS)
                 .handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES))
                 .handler(this::isSuspicious)
@@ -50,6 +57,18 @@ final class ApiRoutes {
         router.get(INFLUENCERS + "*")
                 .handler(this::influencer)
                 .failureHandler(ctx -> failed(ctx, Endpoint.INFLUENCER));
+    }
+
+    private static void servedSince(RoutingContext ctx, ServedLog log) {
+        long since;
+        try {
+            String text = ctx.queryParams().get("since");
+            since = text == null || text.isBlank() ? 0 : Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            HttpJson.error(ctx, 400, "since is epoch milliseconds");
+            return;
+        }
+        HttpJson.send(ctx, 200, Map.of("unscheduled", log.unscheduled(), "served", log.since(since)));
     }
 
     /** 1000 + 1000·g milliseconds, never negative: most answers take about a second. */
@@ -83,6 +102,7 @@ final class ApiRoutes {
 
     private void answerReading(RoutingContext ctx, long pk) {
         json(ctx, ApiJson.reading(pk, table.read(pk)));
+        served.ifPresent(log -> log.answered(pk, ctx.request().getHeader(ServedLog.HEADER)));
         metrics.answered(Endpoint.INFLUENCER, 200);
     }
 

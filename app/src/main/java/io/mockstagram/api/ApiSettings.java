@@ -12,8 +12,9 @@ import java.util.SplittableRandom;
  * @param influencers how many influencers exist: pks 1000000..1000000+influencers-1
  * @param seed        sets the starting counts and the noise, so that a run can be repeated
  * @param faults      failures to inject, for testing clients
+ * @param recordServed whether to remember which pks were answered for which scheduled time ({@code GET /api/v1/served})
  */
-public record ApiSettings(int influencers, long seed, int httpPort, String instance, Faults faults) {
+public record ApiSettings(int influencers, long seed, int httpPort, String instance, Faults faults, boolean recordServed) {
 
     public static final int DEFAULT_INFLUENCERS = 1_000_000;
     public static final int MAX_INFLUENCERS = 10_000_000;
@@ -28,7 +29,16 @@ public record ApiSettings(int influencers, long seed, int httpPort, String insta
         }
     }
 
+    public ApiSettings(int influencers, long seed, int httpPort, String instance, Faults faults) {
+        this(influencers, seed, httpPort, instance, faults, false);
+    }
+
     static ApiSettings resolve(Integer influencers, Long seed, Integer httpPort, Faults faults, Map<String, String> env) {
+        return resolve(influencers, seed, httpPort, faults, false, env);
+    }
+
+    static ApiSettings resolve(Integer influencers, Long seed, Integer httpPort, Faults faults, boolean recordServed,
+                               Map<String, String> env) {
         Setting count = Setting.resolve(influencers == null ? null : influencers.toString(), "--influencers", env,
                 Integer.toString(DEFAULT_INFLUENCERS), "MOCKSTAGRAM_INFLUENCERS");
         int n = count.as(Integer::parseInt, "a whole number");
@@ -36,7 +46,7 @@ public record ApiSettings(int influencers, long seed, int httpPort, String insta
             throw count.error("must be between 1 and " + MAX_INFLUENCERS);
         }
         return new ApiSettings(n, seed != null ? seed : new SplittableRandom().nextLong(),
-                httpPort == null ? DEFAULT_HTTP_PORT : httpPort, instance(env), faults);
+                httpPort == null ? DEFAULT_HTTP_PORT : httpPort, instance(env), faults, recordServed);
     }
 
     private static String instance(Map<String, String> env) {

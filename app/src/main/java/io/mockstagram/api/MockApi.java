@@ -10,6 +10,7 @@ import io.vertx.ext.web.Router;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.DoubleSupplier;
@@ -42,7 +43,8 @@ public final class MockApi implements RunningRole {
             Gauge.builder("mockstagram.api.influencers", table::size)
                     .description("Influencers served")
                     .register(context.registry());
-            var routes = new ApiRoutes(context.vertx(), table, noise, new ApiMetrics(context.registry()), settings.faults());
+            var routes = new ApiRoutes(context.vertx(), table, noise, new ApiMetrics(context.registry()), settings.faults(),
+                    settings.recordServed() ? Optional.of(new ServedLog(InfluencerTable.FIRST_PK)) : Optional.empty());
 
             // Vert.x shares a port among servers only when it is named: a positive port, or a
             // negative one, which stands for one random port shared by all who ask for it.

@@ -5,7 +5,7 @@ import picocli.CommandLine.Command;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks that print figures; with --json the last line is one JSON object.",
-        subcommands = {MembershipBenchCommand.class, PipelineBenchCommand.class})
+        subcommands = {MembershipBenchCommand.class, PipelineBenchCommand.class, SoakBenchCommand.class})
 public final class BenchCommand implements Runnable {
 
     @CommandLine.Spec

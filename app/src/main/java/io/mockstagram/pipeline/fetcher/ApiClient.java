@@ -30,6 +30,7 @@ final class ApiClient implements AutoCloseable {
     }
 
     private static final JsonFactory JSON = new JsonFactory();
+    private static final CharSequence SCHEDULED_AT = HttpHeaders.createOptimized("X-Scheduled-At");
 
     private final HttpClientAgent reads;
     private final HttpClientAgent verdicts;
@@ -61,9 +62,15 @@ final class ApiClient implements AutoCloseable {
                 .build();
     }
 
-    Future<Counts> influencer(int pk) {
+    /**
+     * {@code scheduledAtMs}, the start of the tick the reading is for, rides along as a header:
+     * the API ignores it unless asked to record what it served, which lets a soak check that
+     * every reading served was stored.
+     */
+    Future<Counts> influencer(int pk, long scheduledAtMs) {
         RequestOptions request = new RequestOptions().setMethod(HttpMethod.GET).setHost(host).setPort(port)
-                .setURI("/api/v1/influencers/" + pk).setTimeout(timeoutMs);
+                .setURI("/api/v1/influencers/" + pk).setTimeout(timeoutMs)
+                .putHeader(SCHEDULED_AT, Long.toString(scheduledAtMs));
         return reads.request(request)
                 .compose(req -> req.send())
                 .compose(response -> body(response, pk))

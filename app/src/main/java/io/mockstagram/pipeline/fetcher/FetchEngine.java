@@ -142,7 +142,7 @@ final class FetchEngine {
         inFlight++;
         int pk = call.batch.task.pks()[call.index];
         long started = System.nanoTime();
-        api.influencer(pk).onComplete(outcome -> {
+        api.influencer(pk, call.batch.task.tick() * call.batch.task.intervalMs()).onComplete(outcome -> {
             inFlight--;
             latency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
             if (outcome.succeeded()) {
