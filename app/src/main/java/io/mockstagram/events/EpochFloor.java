@@ -52,14 +52,9 @@ public final class EpochFloor implements AutoCloseable {
     public EpochFloor(NatsLink nats, Namespace namespace) {
         this.nats = nats;
         this.bucket = namespace.membershipBucket();
-        nats.whenConnected(connection -> writer.execute(() -> {
-            try {
-                read(connection).ifPresent(this::observe);
-            } catch (IOException | JetStreamApiException e) {
-                log.debug("could not read the epoch floor: {}", e.toString());
-            }
-            flush();
-        }));
+        // Only a raise that failed while NATS was away is retried on reconnection: a restarted
+        // server's JetStream has enough to do recovering its streams.
+        nats.whenConnected(connection -> writer.execute(this::flush));
     }
 
     /** The highest epoch known here, from the bucket or seen in this process. */
@@ -120,6 +115,9 @@ public final class EpochFloor implements AutoCloseable {
             return; // raised again on reconnection
         }
         try {
+            if (durable == 0) {
+                ensureBucket(connection.get());
+            }
             KeyValue kv = connection.get().keyValue(bucket);
             byte[] bytes = Long.toString(wanted).getBytes(StandardCharsets.US_ASCII);
             for (int attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {

@@ -95,15 +95,16 @@ public final class Producer implements RunningRole {
             // Epochs start above the highest the cluster recorded, should Redis and every
             // process that saw them be gone.
             member.raiseEpochFloor(epochFloor.load(EPOCH_FLOOR_WAIT));
-            Timer.Sample joining = Timer.start();
+            long joinStart = System.nanoTime();
             member.start();
             member.firstActive().thenAccept(active -> {
+                long nanos = System.nanoTime() - joinStart;
                 // A join into a map younger than one lease waits out the rest of it by design; kept apart.
-                Timer joinTimer = Timer.builder("mockstagram.membership.join")
+                Timer.builder("mockstagram.membership.join")
                         .description("From starting to join until first ACTIVE")
                         .tag("map", member.waitedForYoungMap() ? "young" : "settled")
-                        .register(context.registry());
-                long nanos = joining.stop(joinTimer);
+                        .register(context.registry())
+                        .record(nanos, TimeUnit.NANOSECONDS);
                 log.atInfo().setMessage("active").addKeyValue("member", name)
                         .addKeyValue("number", active.serverNumber()).addKeyValue("total", active.total())
                         .addKeyValue("joinMs", TimeUnit.NANOSECONDS.toMillis(nanos)).log();

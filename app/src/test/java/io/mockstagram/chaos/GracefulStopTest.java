@@ -32,7 +32,7 @@ class GracefulStopTest {
         try (Invariants invariants = Invariants.watch(cluster)) {
             cluster.startNurse("nurse-1");
             cluster.startProducers("p1", "p2", "p3");
-            within(Duration.ofSeconds(30), cluster, "three producers agree", cluster::agreesWithRedis);
+            within(LocalCluster.START, cluster, "three producers agree", cluster::agreesWithRedis);
 
             var before = cluster.snapshot();
             int freed = before.numbersByName().get("p1");

@@ -29,7 +29,7 @@ class NatsRestartTest {
         try (Invariants invariants = Invariants.watch(cluster)) {
             cluster.startNurse("nurse-1");
             cluster.startProducers("p1", "p2", "p3", "p4");
-            within(Duration.ofSeconds(30), cluster, "four producers agree", cluster::agreesWithRedis);
+            within(LocalCluster.START, cluster, "four producers agree", cluster::agreesWithRedis);
 
             cluster.natsServer().kill();
             cluster.remove("p1").process().kill();

@@ -27,7 +27,7 @@ class NurseFailoverTest {
             cluster.startNurse("nurse-a");
             cluster.startNurse("nurse-b");
             cluster.startProducers("p1", "p2", "p3");
-            within(Duration.ofSeconds(30), cluster, "three producers agree", cluster::agreesWithRedis);
+            within(LocalCluster.START, cluster, "three producers agree", cluster::agreesWithRedis);
             within(Duration.ofSeconds(10), cluster, "exactly one nurse acts", () -> leaders() == 1);
             LocalCluster.Role acting = cluster.nurses().values().stream()
                     .filter(n -> cluster.nurseStatus(n).map(s -> s.leader()).orElse(false)).findFirst().orElseThrow();

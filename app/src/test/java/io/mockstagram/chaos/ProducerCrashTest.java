@@ -26,7 +26,7 @@ class ProducerCrashTest {
         try (Invariants invariants = Invariants.watch(cluster)) {
             cluster.startNurse("nurse-1");
             cluster.startProducers("p1", "p2", "p3", "p4", "p5");
-            within(Duration.ofSeconds(30), cluster, "five producers agree", cluster::agreesWithRedis);
+            within(LocalCluster.START, cluster, "five producers agree", cluster::agreesWithRedis);
             long epochBefore = cluster.snapshot().epoch();
 
             cluster.remove("p2").process().kill();

@@ -27,7 +27,7 @@ class ProducerPauseTest {
     void aProducerPausedPastItsLeaseComesBackFencedThenRejoinsAndNoNumberIsEverHeldTwice() throws Exception {
         cluster.startNurse("nurse-1");
         cluster.startProducers("p1", "p2", "p3", "p4");
-        within(Duration.ofSeconds(30), cluster, "four producers agree", cluster::agreesWithRedis);
+        within(LocalCluster.START, cluster, "four producers agree", cluster::agreesWithRedis);
         String victim = cluster.snapshot().members().get(1).name();
         LocalCluster.Role paused = cluster.producer(victim);
 

@@ -21,8 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RedisRestartTest {
 
     private static final String[] PRODUCERS = {"p1", "p2", "p3", "p4", "p5", "p6"};
-    /** Start-up of eight JVMs on a loaded two-core machine, plus one lease for the first map to settle. */
-    private static final Duration START = Duration.ofSeconds(45);
+    /** Start-up of eight JVMs on a loaded two-core machine. */
+    private static final Duration START = LocalCluster.START.plusSeconds(30);
     /** Rejoining after a loss: a lease to notice, a lease for the new map to settle, and room for a busy machine. */
     private static final Duration REBUILD = Duration.ofSeconds(20);
 

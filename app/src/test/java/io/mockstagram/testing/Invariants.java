@@ -11,7 +11,6 @@ import io.mockstagram.infra.Json;
 import io.mockstagram.membership.MembershipKeys;
 import io.mockstagram.producer.ProducerStatus;
 
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -25,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -64,7 +64,7 @@ public final class Invariants implements AutoCloseable {
         }
     }
 
-    private static final Duration PERIOD = Duration.ofMillis(50);
+    private static final Duration PERIOD = Duration.ofMillis(40);
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(1);
 
     private final Supplier<Collection<Target>> targets;
@@ -122,32 +122,28 @@ public final class Invariants implements AutoCloseable {
         skipped.remove(name);
     }
 
+    /** Asks every producer at once, so that one sweep is close to one instant. */
     private void run() {
         while (running.get()) {
+            List<CompletableFuture<Void>> sweep = new ArrayList<>();
             for (Target target : List.copyOf(targets.get())) {
                 if (!skipped.contains(target.name())) {
                     Instant sent = Instant.now();
-                    status(target).ifPresent(status -> recordStatus(status, sent));
+                    sweep.add(status(target).thenAccept(status -> status.ifPresent(s -> recordStatus(s, sent))));
                 }
             }
             readMap();
+            CompletableFuture.allOf(sweep.toArray(CompletableFuture[]::new)).exceptionally(failure -> null).join();
             LockSupport.parkNanos(PERIOD.toNanos());
         }
     }
 
-    private Optional<ProducerStatus> status(Target target) {
-        try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(
-                            URI.create("http://127.0.0.1:" + target.port() + "/status")).timeout(REQUEST_TIMEOUT).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            return response.statusCode() == 200 ? Optional.of(Json.read(response.body(), ProducerStatus.class)) : Optional.empty();
-        } catch (IOException | RuntimeException e) {
-            return Optional.empty();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            running.set(false);
-            return Optional.empty();
-        }
+    private CompletableFuture<Optional<ProducerStatus>> status(Target target) {
+        return http.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + target.port() + "/status"))
+                                .timeout(REQUEST_TIMEOUT).build(), HttpResponse.BodyHandlers.ofString())
+                .thenApply(response -> response.statusCode() == 200
+                        ? Optional.of(Json.read(response.body(), ProducerStatus.class)) : Optional.<ProducerStatus>empty())
+                .exceptionally(failure -> Optional.empty());
     }
 
     private synchronized void recordStatus(ProducerStatus status, Instant sent) {
