@@ -11,9 +11,4 @@ package io.mockstagram.pipeline;
  * @param pks        the influencers to poll
  */
 public record TaskBatch(long tick, long intervalMs, long dueAtMs, long epoch, String producer, int[] pks) {
-
-    /** Identifies the batch for de-duplication: republishing the same share in the same epoch is a no-op. */
-    public String id(int serverNumber, int batchIndex) {
-        return "task:" + tick + ":" + epoch + ":" + serverNumber + ":" + batchIndex;
-    }
 }
