@@ -60,6 +60,7 @@ final class NurseDuties {
     private final Counter stopsHandled;
     private final Counter updatesPublished;
     private final Counter relayFailures;
+    private final Counter terms;
 
     // Confined to the loop thread.
     private Phase phase = Phase.STANDING_BY;
@@ -87,12 +88,15 @@ final class NurseDuties {
                 .register(registry);
         this.updatesPublished = Counter.builder("mockstagram.nurse.updates.published").register(registry);
         this.relayFailures = Counter.builder("mockstagram.nurse.updates.failed").register(registry);
+        this.terms = Counter.builder("mockstagram.nurse.terms").description("Leadership terms this nurse began")
+                .register(registry);
     }
 
     /** A new term begins: resume the changelog where the last acting nurse left it, and scan. */
     void begin() {
         onLoop(() -> {
             long asked = startTerm(Phase.RESUMING);
+            terms.increment();
             store.relayed().whenCompleteAsync((id, failure) -> inTerm(asked, "resume", () -> {
                 if (failure == null) {
                     relayedId = id;
