@@ -60,7 +60,9 @@ public final class NatsLink implements AutoCloseable {
                 .maxReconnects(-1)
                 .reconnectWait(Duration.ofMillis(250))
                 .connectionTimeout(Duration.ofSeconds(2))
-                .pingInterval(Duration.ofSeconds(5))
+                // A connection to a server that restarted or froze can look open for a long
+                // time; frequent pings notice it within seconds and reconnect.
+                .pingInterval(Duration.ofSeconds(1))
                 .connectionListener(link::onEvent)
                 .errorListener(new ErrorListener() { })
                 .build();

@@ -19,14 +19,18 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 
 /**
  * What one running role owns: its Vert.x instance, its metrics registry and its readiness
- * checks, plus everything it opened, closed in reverse order on stop.
+ * checks, plus everything it opened, closed in reverse order on stop. It is also the one
+ * way out for a role that cannot go on: {@link #failFatally}.
  */
-public final class RoleContext implements AutoCloseable {
+public final class RoleContext implements AutoCloseable, FatalFailure {
 
     private static final Logger log = LoggerFactory.getLogger(RoleContext.class);
+    /** Longer than any role's graceful stop. */
+    private static final Duration HALT_AFTER = Duration.ofSeconds(15);
 
     private final String role;
     private final String instance;
@@ -36,10 +40,14 @@ public final class RoleContext implements AutoCloseable {
     private final Deque<AutoCloseable> resources = new ArrayDeque<>();
     private final AtomicBoolean closing = new AtomicBoolean();
     private final CountDownLatch closed = new CountDownLatch(1);
+    private final AtomicBoolean failed = new AtomicBoolean();
+    private final IntConsumer exit;
 
-    private RoleContext(String role, String instance, int eventLoops) {
+    private RoleContext(String role, String instance, int eventLoops, IntConsumer exit) {
         this.role = role;
         this.instance = instance;
+        this.exit = exit;
+        readiness.require("running", () -> !failed.get());
         this.registry = Metrics.registry(role, instance);
         this.vertx = Vertx.vertx(new VertxOptions()
                 .setEventLoopPoolSize(eventLoops)
@@ -49,7 +57,12 @@ public final class RoleContext implements AutoCloseable {
     }
 
     public static RoleContext create(String role, String instance, int eventLoops) {
-        return new RoleContext(role, instance, eventLoops);
+        return create(role, instance, eventLoops, RoleContext::exitProcess);
+    }
+
+    /** The same, with {@code exit} called instead of ending the process when the role fails fatally. */
+    public static RoleContext create(String role, String instance, int eventLoops, IntConsumer exit) {
+        return new RoleContext(role, instance, eventLoops, exit);
     }
 
     public String role() {
@@ -107,6 +120,51 @@ public final class RoleContext implements AutoCloseable {
     /** The same, listening on {@code host} only. */
     public OpsServer serveHttp(String host, int port, Consumer<Router> routes) {
         return own(OpsServer.start(vertx, role, host, port, registry, readiness, routes));
+    }
+
+    /** A guard for one of the role's loops, counted in this role's metrics and fatal to it on an Error. */
+    public LoopGuard guard(String loop) {
+        return new LoopGuard(loop, registry, this);
+    }
+
+    /**
+     * The role cannot go on: it turns not-ready at once and exits with status
+     * {@value FatalFailure#EXIT_STATUS}. The exit runs on a thread of its own, since the
+     * shutdown it starts stops and waits for the very loop that may be calling this.
+     */
+    @Override
+    public void failFatally(String reason, Throwable cause) {
+        if (!failed.compareAndSet(false, true)) {
+            log.atError().setMessage("another fatal failure while exiting").addKeyValue("reason", reason).setCause(cause).log();
+            return;
+        }
+        log.atError().setMessage("fatal failure; exiting").addKeyValue("role", role).addKeyValue("reason", reason)
+                .addKeyValue("status", EXIT_STATUS).setCause(cause).log();
+        Thread exiting = new Thread(() -> exit.accept(EXIT_STATUS), "fatal-exit");
+        exiting.start();
+    }
+
+    /** True once the role failed fatally. */
+    public boolean hasFailed() {
+        return failed.get();
+    }
+
+    /**
+     * Exits through the shutdown hooks, which stop the role gracefully; should they hang,
+     * the process halts anyway a little later, so that a failed role never lingers.
+     */
+    private static void exitProcess(int status) {
+        Thread halt = new Thread(() -> {
+            try {
+                Thread.sleep(HALT_AFTER.toMillis());
+            } catch (InterruptedException e) {
+                return;
+            }
+            Runtime.getRuntime().halt(status);
+        }, "fatal-halt");
+        halt.setDaemon(true);
+        halt.start();
+        Runtime.getRuntime().exit(status);
     }
 
     /** Registers something to close when the role stops; returns it for chaining. */

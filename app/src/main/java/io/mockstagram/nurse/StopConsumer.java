@@ -34,7 +34,8 @@ final class StopConsumer {
         this.handler = handler;
     }
 
-    synchronized void start(Connection connection) {
+    /** (Re)starts consuming; false when JetStream did not answer, and nothing is consumed. */
+    synchronized boolean start(Connection connection) {
         stop();
         try {
             ConsumerContext context = connection.getStreamContext(namespace.eventsStream())
@@ -60,9 +61,15 @@ final class StopConsumer {
                     message.ack();
                 }
             });
+            return true;
         } catch (Exception e) {
             log.warn("could not consume producer.stopped yet ({}); expiry still catches stopped producers", e.getMessage());
+            return false;
         }
+    }
+
+    synchronized boolean isConsuming() {
+        return consumer != null;
     }
 
     synchronized void stop() {

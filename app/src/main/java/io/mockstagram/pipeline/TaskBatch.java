@@ -25,11 +25,6 @@ public record TaskBatch(long tick, long intervalMs, long dueAtMs, long epoch, St
         this(tick, intervalMs, dueAtMs, epoch, producer, pks, tick * intervalMs);
     }
 
-    /** Identifies the batch for de-duplication: republishing the same share in the same epoch is a no-op. */
-    public String id(int serverNumber, int batchIndex) {
-        return "task:" + tick + ":" + epoch + ":" + serverNumber + ":" + batchIndex;
-    }
-
     /** When the tick ends, epoch ms. */
     public long endsAtMs() {
         return scheduledAtMs + intervalMs;

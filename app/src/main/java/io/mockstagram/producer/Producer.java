@@ -20,6 +20,7 @@ import io.mockstagram.membership.Member;
 import io.mockstagram.membership.MemberState;
 import io.mockstagram.membership.store.RedisMembershipStore;
 import io.mockstagram.pipeline.PipelineStreams;
+import io.mockstagram.pipeline.scheduling.TaskPublisher;
 import io.mockstagram.pipeline.scheduling.TaskScheduler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,14 +46,17 @@ public final class Producer implements RunningRole {
     private final ProducerSettings settings;
     private final RoleContext context;
     private final Member member;
+    private final TaskScheduler scheduler;
     private final ClusterEvents events;
     private final OpsServer http;
     private final AtomicBoolean stopping = new AtomicBoolean();
 
-    private Producer(ProducerSettings settings, RoleContext context, Member member, ClusterEvents events, OpsServer http) {
+    private Producer(ProducerSettings settings, RoleContext context, Member member, TaskScheduler scheduler,
+                     ClusterEvents events, OpsServer http) {
         this.settings = settings;
         this.context = context;
         this.member = member;
+        this.scheduler = scheduler;
         this.events = events;
         this.http = http;
     }
@@ -76,8 +80,10 @@ public final class Producer implements RunningRole {
             bindMetrics(context, member);
 
             PipelineStreams.ensureOnConnect(nats, settings.cluster().namespace());
-            context.own(new TaskScheduler(member, settings.partitioner(), settings.schedule(), nats,
-                    settings.cluster().namespace(), context.registry())).start();
+            TaskScheduler scheduler = context.own(new TaskScheduler(member::assignment, member.incarnation(),
+                    settings.partitioner(), settings.schedule(),
+                    TaskPublisher.jetStream(nats, settings.cluster().namespace()), context.registry(),
+                    context.guard("scheduler"))).start();
 
             context.readiness().require("membership", () -> member.assignment().isActive());
             OpsServer http = context.serveHttp(settings.httpPort(), router -> router.get("/status")
@@ -109,7 +115,7 @@ public final class Producer implements RunningRole {
                         .addKeyValue("number", active.serverNumber()).addKeyValue("total", active.total())
                         .addKeyValue("joinMs", TimeUnit.NANOSECONDS.toMillis(nanos)).log();
             });
-            return new Producer(settings, context, member, events, http);
+            return new Producer(settings, context, member, scheduler, events, http);
         } catch (ExecutionException | TimeoutException e) {
             context.close();
             throw new ConfigException(settings.cluster().redis().setting().source() + ": Redis does not answer: " + e.getMessage());
@@ -141,11 +147,16 @@ public final class Producer implements RunningRole {
         stopGracefully();
     }
 
-    /** Announces the stop, leaves without waiting for the lease to run out, then closes everything. */
+    /**
+     * Stops acting, then lets go: the scheduler stops (no batch is published after this
+     * producer's share passes to another), then it announces the stop, leaves without
+     * waiting for the lease to run out, and closes everything.
+     */
     public void stopGracefully() {
         if (!stopping.compareAndSet(false, true)) {
             return;
         }
+        scheduler.close();
         Assignment last = member.assignment();
         // Announce, then leave without waiting for the announcement's acknowledgement.
         var announced = events.publish(new ProducerStopped(settings.name(), member.incarnation(), last.epoch(), Instant.now()));

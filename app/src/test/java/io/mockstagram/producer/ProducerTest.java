@@ -39,8 +39,12 @@ class ProducerTest {
     }
 
     private Producer start(String name) {
+        return start(name, new Schedule(PkRange.of(1000), Duration.ofMinutes(1), 100));
+    }
+
+    private Producer start(String name, Schedule schedule) {
         var settings = new ProducerSettings(servers.clusterSettings(), 0, name, Duration.ofMillis(3000),
-                Duration.ofMillis(1000), new ModuloPartitioner(), new Schedule(PkRange.of(1000), Duration.ofMinutes(1), 100));
+                Duration.ofMillis(1000), new ModuloPartitioner(), schedule);
         Producer producer = Producer.start(settings);
         producers.add(producer);
         return producer;
@@ -105,5 +109,27 @@ class ProducerTest {
                 servers.namespace().eventSubject(ProducerStopped.TYPE)).getData(), ClusterEvent.class);
         assertThat(stopped).isInstanceOfSatisfying(ProducerStopped.class,
                 s -> assertThat(s.serverName()).isEqualTo("alpha"));
+    }
+
+    @Test
+    void aStoppingProducerPublishesNoTaskBatchAfterItAnnouncesItsStop() throws Exception {
+        // One pk per batch, five hundred every second: batches go out all the time.
+        Producer producer = start("alpha", new Schedule(PkRange.of(500), Duration.ofSeconds(1), 1));
+        var jsm = servers.nats().jetStreamManagement();
+        String tasks = servers.namespace().tasksStream();
+        await().atMost(Duration.ofSeconds(20)).ignoreExceptions()
+                .until(() -> jsm.getStreamInfo(tasks).getStreamState().getMsgCount() >= 100);
+
+        producer.stopGracefully();
+
+        long batches = jsm.getStreamInfo(tasks).getStreamState().getMsgCount();
+        var lastBatch = jsm.getLastMessage(tasks, servers.namespace().tasksSubject());
+        var stopEvent = jsm.getLastMessage(servers.namespace().eventsStream(),
+                servers.namespace().eventSubject(ProducerStopped.TYPE));
+        // Both times are the server's, taken as it stored each message.
+        assertThat(lastBatch.getTime()).as("the last task batch is stored before the stop is announced")
+                .isBefore(stopEvent.getTime());
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5))
+                .until(() -> jsm.getStreamInfo(tasks).getStreamState().getMsgCount() == batches);
     }
 }
