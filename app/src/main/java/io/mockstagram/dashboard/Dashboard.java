@@ -6,6 +6,7 @@ import io.mockstagram.infra.OpsServer;
 import io.mockstagram.infra.RoleContext;
 import io.mockstagram.infra.RunningRole;
 import io.mockstagram.membership.ChangeWatcher;
+import io.mockstagram.pipeline.deadletters.DeadLetterStore;
 import io.mockstagram.pipeline.latest.LatestReadings;
 import io.mockstagram.pipeline.stats.PipelineStats;
 import io.mockstagram.pipeline.timeseries.TimeSeries;
@@ -59,6 +60,7 @@ public final class Dashboard implements RunningRole {
                     .addListener(notice -> live.membershipChanged());
             var clusterRoutes = new ClusterRoutes(clusterView, pipelineView, events, live);
             var queries = new QueryApi(context.vertx(), latest, timeSeries.store(), context.registry());
+            var deadLetters = new DeadLetterRoutes(new DeadLetterStore(timeSeries.dataSource(), namespace));
             // Known once the server listens (--http-port 0 picks one); until then the guard refuses all.
             var port = new AtomicInteger();
             var controls = control.map(local -> new ControlRoutes(local, ControlGuard.withRandomToken(port::get)));
@@ -66,6 +68,7 @@ public final class Dashboard implements RunningRole {
             OpsServer http = context.serveHttp(settings.host(), settings.httpPort(), router -> {
                 queries.mount(router);
                 clusterRoutes.mount(router);
+                deadLetters.mount(router);
                 controls.ifPresent(routes -> routes.mount(router));
                 mountPages(router);
             });

@@ -18,6 +18,8 @@ import io.mockstagram.membership.Member;
 import io.mockstagram.membership.MemberState;
 import io.mockstagram.membership.store.RedisMembershipStore;
 import io.mockstagram.pipeline.PipelineStreams;
+import io.mockstagram.pipeline.StreamDrops;
+import io.mockstagram.pipeline.stats.PipelineStats;
 import io.mockstagram.pipeline.scheduling.TaskScheduler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,8 +74,10 @@ public final class Producer implements RunningRole {
             bindMetrics(context, member);
 
             PipelineStreams.ensureOnConnect(nats, settings.cluster().namespace());
+            var drops = new StreamDrops(new PipelineStats(redis.connection().async(), settings.cluster().namespace()),
+                    context.registry());
             context.own(new TaskScheduler(member, settings.partitioner(), settings.schedule(), nats,
-                    settings.cluster().namespace(), context.registry())).start();
+                    settings.cluster().namespace(), drops, context.registry())).start();
 
             context.readiness().require("membership", () -> member.assignment().isActive());
             OpsServer http = context.serveHttp(settings.httpPort(), router -> router.get("/status")

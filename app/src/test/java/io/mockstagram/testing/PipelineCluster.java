@@ -203,12 +203,15 @@ public final class PipelineCluster implements AutoCloseable {
         }
     }
 
-    public long deadLetters() {
-        try (var nats = Nats.connect(natsUrl)) {
-            return nats.jetStreamManagement().getStreamInfo(namespace.deadLetterStream()).getStreamState().getMsgCount();
-        } catch (Exception e) {
-            return -1;
-        }
+    /** Dead letters recorded in PostgreSQL, by pk: the stages and reasons of each. */
+    public Map<Integer, List<String>> deadLetters() {
+        return query("select pk, stage || ': ' || reason from \"" + namespace.databaseSchema() + "\".dead_letters", rs -> {
+            var byPk = new TreeMap<Integer, List<String>>();
+            while (rs.next()) {
+                byPk.computeIfAbsent(rs.getInt(1), pk -> new ArrayList<>()).add(rs.getString(2));
+            }
+            return byPk;
+        });
     }
 
     private String table() {

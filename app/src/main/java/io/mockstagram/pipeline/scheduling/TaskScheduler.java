@@ -8,6 +8,7 @@ import io.mockstagram.infra.NatsLink;
 import io.mockstagram.membership.Assignment;
 import io.mockstagram.membership.Member;
 import io.mockstagram.membership.partition.Partitioner;
+import io.mockstagram.pipeline.StreamDrops;
 import io.mockstagram.pipeline.TaskBatch;
 import io.mockstagram.pipeline.Tick;
 import io.nats.client.Connection;
@@ -48,13 +49,15 @@ public final class TaskScheduler implements AutoCloseable {
     private final Counter batchesPublished;
     private final Counter pksScheduled;
     private final Counter publishFailures;
+    private final StreamDrops drops;
     private Plan plan;
     private final BitSet scheduled;
     private boolean failing;
 
     public TaskScheduler(Member member, Partitioner partitioner, Schedule schedule, NatsLink nats, Namespace namespace,
-                         MeterRegistry registry) {
+                         StreamDrops drops, MeterRegistry registry) {
         this.member = member;
+        this.drops = drops;
         this.partitioner = partitioner;
         this.schedule = schedule;
         this.nats = nats;
@@ -117,6 +120,14 @@ public final class TaskScheduler implements AutoCloseable {
                         PublishOptions.builder().messageId(batch.id(assignment.serverNumber(), index))
                                 .stream(namespace.tasksStream()).streamTimeout(PUBLISH_TIMEOUT).build());
             } catch (Exception e) {
+                if (StreamDrops.isLimitRejection(e)) {
+                    // The queue is full and will stay so for a while: retrying would only hold up
+                    // every later batch. Dropped, and counted as such.
+                    drops.dropped(StreamDrops.Queue.TASKS);
+                    log.warn("the tasks queue is full; dropped a batch of {} pks: {}", pks.length, e.getMessage());
+                    plan.advance();
+                    continue;
+                }
                 publishFailures.increment();
                 if (!failing) {
                     log.warn("cannot publish task batches; retrying: {}", e.getMessage());

@@ -9,6 +9,9 @@ import io.mockstagram.infra.RunningRole;
 import io.mockstagram.pipeline.PipelineStreams;
 import io.mockstagram.pipeline.ReadingBatch;
 import io.mockstagram.pipeline.WorkQueue;
+import io.mockstagram.pipeline.deadletters.DeadLetter;
+import io.mockstagram.pipeline.deadletters.DeadLetterStore;
+import io.mockstagram.pipeline.deadletters.DeadLetters;
 import io.mockstagram.pipeline.latest.BatchOutcome;
 import io.mockstagram.pipeline.latest.LatestReadings;
 import io.mockstagram.pipeline.stats.PipelineStats;
@@ -19,6 +22,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -27,13 +32,16 @@ import java.util.concurrent.TimeUnit;
 /**
  * An updater: stores each reading batch in PostgreSQL, then applies it to Redis, then
  * acknowledges it. Both writes are idempotent per (pk, tick), so a batch redelivered after a
- * crash at any point is stored exactly once.
+ * crash at any point is stored exactly once. A batch that keeps failing is dropped after a
+ * bounded number of deliveries, its readings dead-lettered in PostgreSQL.
  */
 public final class Updater implements RunningRole {
 
     private static final Logger log = LoggerFactory.getLogger(Updater.class);
     private static final Duration REDIS_COMMAND_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration MAINTENANCE_EVERY = Duration.ofMinutes(5);
+    /** How soon a batch given up on comes back when its dead letters could not be recorded. */
+    private static final Duration GIVE_UP_RETRY = Duration.ofSeconds(30);
 
     private final RoleContext context;
     private final TimeSeries timeSeries;
@@ -46,6 +54,9 @@ public final class Updater implements RunningRole {
     private final Counter failures;
     private final Timer lag;
     private final Timer writeTime;
+    private final int maxDeliveries;
+    private final DeadLetters deadLetters;
+    private final Counter givenUp;
     private OpsServer http;
 
     private Updater(UpdaterSettings settings, RoleContext context) {
@@ -90,6 +101,11 @@ public final class Updater implements RunningRole {
         this.writeTime = Timer.builder("mockstagram.update.batch").description("Storing one reading batch")
                 .publishPercentileHistogram().register(registry);
 
+        this.maxDeliveries = settings.maxDeliveries();
+        this.deadLetters = new DeadLetters(new DeadLetterStore(timeSeries.dataSource(), cluster.namespace()), stats);
+        this.givenUp = Counter.builder("mockstagram.update.batches.given.up")
+                .description("Reading batches dropped after --max-deliveries failed deliveries, their readings dead-lettered")
+                .register(registry);
         context.own(new WorkQueue(nats, cluster.namespace().readingsStream(), "updaters", settings.ackWait(),
                 settings.batchesInFlight(), WorkQueue.json(ReadingBatch.class, this::handle))).start();
     }
@@ -117,12 +133,47 @@ public final class Updater implements RunningRole {
                 message.ack();
             } catch (Exception e) {
                 failures.increment();
-                log.warn("could not store reading batch {}; it will be delivered again: {}", batch.id(), e.toString());
-                message.nakWithDelay(Duration.ofSeconds(1));
+                failed(batch, message, e);
             } finally {
                 release.run();
             }
         });
+    }
+
+    /**
+     * A batch that failed to store comes back, later each time, until it has been delivered
+     * {@code --max-deliveries} times; then its readings are dead-lettered and it is dropped.
+     * Only once PostgreSQL holds the dead letters: until then it keeps coming back.
+     */
+    private void failed(ReadingBatch batch, Message message, Exception cause) {
+        long delivered = message.metaData().deliveredCount();
+        if (delivered < maxDeliveries) {
+            log.warn("could not store reading batch {} (delivery {} of {}); it will be delivered again: {}", batch.id(),
+                    delivered, maxDeliveries, cause.toString());
+            message.nakWithDelay(redeliveryDelay(delivered));
+            return;
+        }
+        String reason = "not stored after " + delivered + " deliveries: " + cause;
+        List<DeadLetter> readings = Arrays.stream(batch.pks())
+                .mapToObj(pk -> new DeadLetter(pk, batch.tickOf().start(), DeadLetter.Stage.STORE, reason, (int) delivered))
+                .toList();
+        try {
+            deadLetters.record(readings);
+        } catch (Exception e) {
+            log.warn("giving up on reading batch {}, but cannot record its dead letters; it will be delivered again: {}",
+                    batch.id(), e.toString());
+            message.nakWithDelay(GIVE_UP_RETRY);
+            return;
+        }
+        givenUp.increment();
+        log.atError().setMessage("gave up on a reading batch; its readings are dead-lettered").addKeyValue("batch", batch.id())
+                .addKeyValue("readings", batch.size()).addKeyValue("deliveries", delivered).addKeyValue("reason", reason).log();
+        message.term();
+    }
+
+    /** 1 s, 2 s, 4 s... up to 30 s: time for a restarting server to come back before the batch is given up. */
+    static Duration redeliveryDelay(long delivered) {
+        return Duration.ofSeconds(Math.min(30, 1L << Math.min(5, Math.max(0, delivered - 1))));
     }
 
     /** PostgreSQL first: once a reading is durable there, Redis can always be brought up to date from a redelivery. */
