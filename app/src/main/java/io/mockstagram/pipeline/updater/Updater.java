@@ -153,7 +153,7 @@ public final class Updater implements RunningRole {
             message.nakWithDelay(redeliveryDelay(delivered));
             return;
         }
-        String reason = "not stored after " + delivered + " deliveries: " + cause;
+        String reason = "not stored after " + delivered + " deliveries: " + cause.getMessage();
         List<DeadLetter> readings = Arrays.stream(batch.pks())
                 .mapToObj(pk -> new DeadLetter(pk, batch.tickOf().start(), DeadLetter.Stage.STORE, reason, (int) delivered))
                 .toList();
