@@ -49,6 +49,7 @@ public final class Fetcher implements RunningRole {
     private static final Duration REDIS_COMMAND_TIMEOUT = Duration.ofSeconds(2);
     /** Dead letters are rare and small: two connections are plenty. */
     private static final int DATABASE_POOL = 2;
+    private static final Duration RETRY_DELAY = Duration.ofSeconds(1);
     /** A task batch may still be fetched this long after its tick, at least: time for a redelivery to land. */
     private static final Duration EXPIRY_FLOOR = Duration.ofSeconds(30);
 
@@ -145,7 +146,8 @@ public final class Fetcher implements RunningRole {
             message.ack();
         } else {
             log.warn("could not {}; the task goes back to the queue: {}", what, failure.getMessage());
-            message.nak();
+            // A moment's delay: a task that cannot be settled now would otherwise come straight back.
+            message.nakWithDelay(RETRY_DELAY);
         }
     }
 
