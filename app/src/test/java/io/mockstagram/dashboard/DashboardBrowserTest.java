@@ -1,14 +1,7 @@
 package io.mockstagram.dashboard;
 
-import io.lettuce.core.RedisClient;
-import io.mockstagram.config.DatabaseSettings;
-import io.mockstagram.config.Namespace;
 import io.mockstagram.local.FreePorts;
 import io.mockstagram.local.RoleProcess;
-import io.mockstagram.pipeline.deadletters.DeadLetter;
-import io.mockstagram.pipeline.deadletters.DeadLetterStore;
-import io.mockstagram.pipeline.deadletters.DeadLetters;
-import io.mockstagram.pipeline.stats.PipelineStats;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -21,16 +14,12 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
-import org.postgresql.ds.PGSimpleDataSource;
 
 import java.io.File;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -46,7 +35,6 @@ class DashboardBrowserTest {
     private static final String CHROMEDRIVER = "/usr/bin/chromedriver";
 
     private RoleProcess up;
-    private Namespace namespace;
     private ChromeDriver browser;
     private String base;
 
@@ -59,7 +47,6 @@ class DashboardBrowserTest {
                         "--namespace", "browser-" + port, "--work-dir", work.toString()),
                 Map.of(), work.resolve("up.log"));
         base = "http://127.0.0.1:" + port + "/";
-        namespace = new Namespace("browser-" + port);
         await("the dashboard of up").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250))
                 .failFast("up exited:\n" + work.resolve("up.log"), () -> !up.isAlive())
                 .until(() -> FreePorts.isListening(port));
@@ -116,34 +103,5 @@ class DashboardBrowserTest {
             List<WebElement> chart = page.findElements(By.cssSelector("[data-testid=follower-chart]"));
             return !chart.isEmpty() && Integer.parseInt(chart.get(0).getAttribute("data-points")) > 1;
         });
-    }
-
-    @Test
-    void thePipelineViewListsDeadLettersWithTheirReason() throws Exception {
-        browser.get(base + "#pipeline");
-        waiting(Duration.ofSeconds(60)).until(page -> page.findElement(By.id("dead-letters-empty")).isDisplayed());
-        assertThat(browser.findElement(By.cssSelector("[data-testid=dropped]")).getText()).isEqualTo("0");
-
-        // As a fetcher records a pk it gave up on, in the servers up started (it prints their URLs).
-        Matcher servers = Pattern.compile("Redis (\\S+), NATS \\S+, PostgreSQL (\\S+),").matcher(up.output());
-        assertThat(servers.find()).as(up.output()).isTrue();
-        DatabaseSettings database = DatabaseSettings.resolve(servers.group(2), Map.of());
-        var dataSource = new PGSimpleDataSource();
-        dataSource.setURL(database.jdbcUrl());
-        dataSource.setUser(database.user());
-        RedisClient redis = RedisClient.create(servers.group(1));
-        try (var connection = redis.connect()) {
-            new DeadLetters(new DeadLetterStore(dataSource, namespace), new PipelineStats(connection.async(), namespace))
-                    .record(List.of(new DeadLetter(1_000_042, Instant.parse("2026-12-01T10:00:00Z"), DeadLetter.Stage.FETCH,
-                            "HTTP 404 from the API: no such influencer", 1)));
-        } finally {
-            redis.shutdown();
-        }
-
-        // The page reloads the list when the count of dead letters pushed to it changes.
-        waiting(Duration.ofSeconds(30)).until(page -> page.findElements(By.cssSelector("[data-testid=dead-letter-row]")).stream()
-                .anyMatch(row -> "1000042".equals(row.getAttribute("data-pk"))
-                        && row.getText().contains("HTTP 404 from the API: no such influencer")));
-        assertThat(browser.findElement(By.cssSelector("[data-testid=dead-letters]")).getText()).isEqualTo("1");
     }
 }
