@@ -12,8 +12,17 @@ export async function getJson(path) {
   return request(path, { headers: { Accept: 'application/json' } });
 }
 
-export async function postJson(path) {
-  return request(path, { method: 'POST', headers: { Accept: 'application/json' } });
+// The local cluster's controls answer only requests that carry this run's token, which only a
+// page served by the dashboard itself can read. Fetched once, on the first control used.
+let controlToken = null;
+
+export async function postControl(path) {
+  controlToken = controlToken || getJson('/api/control').catch((error) => {
+    controlToken = null;
+    throw error;
+  });
+  const { header, token } = await controlToken;
+  return request(path, { method: 'POST', headers: { Accept: 'application/json', [header]: token } });
 }
 
 async function request(path, init) {

@@ -2,7 +2,7 @@
 // epoch, and the timeline of membership events. Everything arrives over the live stream;
 // the view fetches once when shown so that a failing read is reported rather than silent.
 
-import { getJson, postJson } from './api.js';
+import { getJson, postControl } from './api.js';
 import { byId, el, setText, showBanner } from './dom.js';
 import * as format from './format.js';
 
@@ -126,7 +126,7 @@ function actionButton(name, action, [label, busy], title) {
 async function addProducer(button) {
   button.disabled = true;
   try {
-    const answer = await postJson('/api/control/producers');
+    const answer = await postControl('/api/control/producers');
     controlStatus(`Started ${answer.name}; it appears once it has joined.`);
   } catch (error) {
     controlStatus(`Could not add a producer: ${error.message}`, true);
@@ -139,7 +139,7 @@ async function act(name, action) {
   pending.set(name, action);
   refreshPending(name);
   try {
-    await postJson(`/api/control/producers/${encodeURIComponent(name)}/${action}`);
+    await postControl(`/api/control/producers/${encodeURIComponent(name)}/${action}`);
     controlStatus(action === 'stop'
       ? `Sent SIGTERM to ${name}: it leaves at once.`
       : `Killed ${name} with kill -9: the nurse evicts it when its lease runs out (${format.duration(state.leaseMs)}).`);

@@ -8,10 +8,13 @@ import * as format from './format.js';
 import { Chart, COLORS, axis, bars, compactValues, line, timeAxis, timeLegend } from './charts.js';
 
 const TABLE_ROWS = 10;
+const DEAD_LETTER_PAGE = 20;
 
 let state = null;
 let visible = false;
 let charts = null;
+// The dead letters listed, and the total they were read at: a new total reloads the list.
+let deadLetters = { shownAt: null, rows: [], next: null };
 
 export async function showPipeline() {
   visible = true;
@@ -24,6 +27,8 @@ export async function showPipeline() {
     showBanner('pipeline-error', `Cannot read the pipeline's figures: ${error.message}`);
   }
 }
+
+byId('dead-letters-more').addEventListener('click', () => loadDeadLetters(deadLetters.next));
 
 export function hidePipeline() {
   visible = false;
@@ -38,6 +43,10 @@ export function updatePipeline(next) {
 }
 
 function render() {
+  if (deadLetters.shownAt !== state.deadLetters) {
+    deadLetters.shownAt = state.deadLetters;
+    loadDeadLetters(null);
+  }
   const intervals = state.intervals;
   const last = [...intervals].reverse().find((interval) => interval.complete) || null;
   renderCards(last);
@@ -59,6 +68,10 @@ function renderCards(last) {
   setText('pl-lag-max', last ? format.duration(last.lagMaxMs) : '–');
   setText('pl-dead', format.count(state.deadLetters));
   byId('pl-dead').classList.toggle('bad', state.deadLetters > 0);
+  const dropped = state.dropped.tasks + state.dropped.readings;
+  setText('pl-dropped', format.count(dropped));
+  setText('pl-dropped-note', `${format.count(state.dropped.tasks)} task and ${format.count(state.dropped.readings)} reading batches refused by a full queue`);
+  byId('pl-dropped').classList.toggle('bad', dropped > 0);
   setText('pl-interval-note', `one bar per ${format.duration(state.intervalMs)} interval`);
 }
 
@@ -133,4 +146,39 @@ function renderTable(intervals) {
     el('td', {}, el('span', { class: `pill ${interval.complete ? 'done' : 'running'}` },
       interval.complete ? 'complete' : 'in progress'))));
   byId('intervals').replaceChildren(...rows);
+}
+
+// ---- dead letters -------------------------------------------------------------------------
+
+/** The newest page (cursor null), or the page after the rows shown. */
+async function loadDeadLetters(cursor) {
+  let page;
+  try {
+    const query = new URLSearchParams({ limit: DEAD_LETTER_PAGE });
+    if (cursor) {
+      query.set('after', cursor);
+    }
+    page = await getJson(`/api/deadletters?${query}`);
+  } catch (error) {
+    showBanner('dead-letters-error', `Cannot read the dead letters: ${error.message}`);
+    return;
+  }
+  showBanner('dead-letters-error', '');
+  deadLetters.rows = cursor ? deadLetters.rows.concat(page.deadLetters) : page.deadLetters;
+  deadLetters.next = page.next;
+  renderDeadLetters();
+}
+
+function renderDeadLetters() {
+  const rows = deadLetters.rows.map((dead) => el('tr', { 'data-testid': 'dead-letter-row', 'data-pk': dead.pk },
+    el('td', { title: format.dateTime(dead.recordedAt) }, format.timeOfDay(dead.recordedAt)),
+    el('td', { class: 'num' }, String(dead.pk)),
+    el('td', { title: format.dateTime(dead.scheduledAt) }, format.timeOfDay(dead.scheduledAt)),
+    el('td', {}, dead.stage.toLowerCase()),
+    el('td', { class: 'num' }, format.count(dead.attempts)),
+    el('td', { class: 'reason', 'data-testid': 'dead-letter-reason' }, dead.reason)));
+  byId('dead-letters').replaceChildren(...rows);
+  byId('dead-letters-table').hidden = rows.length === 0;
+  byId('dead-letters-empty').hidden = rows.length > 0;
+  byId('dead-letters-more').hidden = !deadLetters.next;
 }

@@ -70,15 +70,6 @@ public record Namespace(String name) {
         return name + ".readings";
     }
 
-    /** JetStream stream of pks that kept failing. */
-    public String deadLetterStream() {
-        return name + "_DEADLETTER";
-    }
-
-    public String deadLetterSubject() {
-        return name + ".deadletter";
-    }
-
     /** Prefix of the pipeline's Redis keys (latest readings, rank, averages). */
     public String redisKey(String suffix) {
         return name + ":" + suffix;

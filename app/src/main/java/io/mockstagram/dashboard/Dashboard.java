@@ -6,6 +6,7 @@ import io.mockstagram.infra.OpsServer;
 import io.mockstagram.infra.RoleContext;
 import io.mockstagram.infra.RunningRole;
 import io.mockstagram.membership.ChangeWatcher;
+import io.mockstagram.pipeline.deadletters.DeadLetterStore;
 import io.mockstagram.pipeline.latest.LatestReadings;
 import io.mockstagram.pipeline.stats.PipelineStats;
 import io.mockstagram.pipeline.timeseries.TimeSeries;
@@ -16,6 +17,7 @@ import io.vertx.ext.web.handler.StaticHandler;
 
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The dashboard: the web pages (cluster, influencer and pipeline views, updated live over
@@ -56,14 +58,21 @@ public final class Dashboard implements RunningRole {
             // Pages hear of a renumbering the moment Redis makes it, not at the next periodic push.
             context.own(new ChangeWatcher(redis.connectPubSub(), namespace.membershipKeys()))
                     .addListener(notice -> live.membershipChanged());
-            var clusterRoutes = new ClusterRoutes(clusterView, pipelineView, events, live, control);
+            var clusterRoutes = new ClusterRoutes(clusterView, pipelineView, events, live);
             var queries = new QueryApi(context.vertx(), settings.schedule().range(), latest, timeSeries.store(), context.registry());
+            var deadLetters = new DeadLetterRoutes(new DeadLetterStore(timeSeries.dataSource(), namespace));
+            // Known once the server listens (--http-port 0 picks one); until then the guard refuses all.
+            var port = new AtomicInteger();
+            var controls = control.map(local -> new ControlRoutes(local, ControlGuard.withRandomToken(port::get)));
 
             OpsServer http = context.serveHttp(settings.host(), settings.httpPort(), router -> {
                 queries.mount(router);
                 clusterRoutes.mount(router);
+                deadLetters.mount(router);
+                controls.ifPresent(routes -> routes.mount(router));
                 mountPages(router);
             });
+            port.set(http.port());
             return new Dashboard(context, http);
         } catch (RuntimeException e) {
             context.close();

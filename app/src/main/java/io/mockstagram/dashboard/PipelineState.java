@@ -8,9 +8,14 @@ import java.util.List;
  *
  * @param readingsPerSecond readings stored in the last complete interval, per second
  * @param deadLetters       pks given up on so far
+ * @param dropped           batches the work queues refused when full, so far
  */
 public record PipelineState(long intervalMs, int influencers, double readingsPerSecond, long deadLetters,
-                            List<Interval> intervals) {
+                            Dropped dropped, List<Interval> intervals) {
+
+    /** Batches refused by a full queue: task batches (their pks not polled that interval) and reading batches. */
+    public record Dropped(long tasks, long readings) {
+    }
 
     /**
      * One interval.

@@ -59,6 +59,16 @@ public final class RoleProcess implements AutoCloseable {
 
     public static RoleProcess start(String role, List<String> jvmOptions, List<String> args, Map<String, String> env,
                                     Path log, Priority priority) {
+        return start(role, jvmOptions, args, env, log, priority, List.of());
+    }
+
+    /**
+     * As {@link #start(String, List, List, Map, Path, Priority)}, with the JVM run through
+     * {@code launcher}, a command that execs the rest of its arguments (as {@code env} does),
+     * so that the pid stays the role's.
+     */
+    public static RoleProcess start(String role, List<String> jvmOptions, List<String> args, Map<String, String> env,
+                                    Path log, Priority priority, List<String> launcher) {
         List<String> command = new ArrayList<>();
         // In a session of its own, a role does not get the terminal's Ctrl-C: the process that
         // started it stops the roles in order. setsid and nice exec, so the pid stays the role's.
@@ -66,6 +76,7 @@ public final class RoleProcess implements AutoCloseable {
         if (priority == Priority.BATCH) {
             Binaries.locate("nice").ifPresent(nice -> command.addAll(List.of(nice.toString(), "-n", "10")));
         }
+        command.addAll(launcher);
         command.add(ProcessHandle.current().info().command().orElse("java"));
         command.addAll(jvmOptions);
         command.add("-cp");

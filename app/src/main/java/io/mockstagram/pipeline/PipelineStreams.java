@@ -35,31 +35,27 @@ public final class PipelineStreams {
     }
 
     public static void ensure(Connection connection, Namespace namespace) {
-        create(connection, workQueue(namespace.tasksStream(), namespace.tasksSubject(), Duration.ofMinutes(10)));
-        create(connection, workQueue(namespace.readingsStream(), namespace.readingsSubject(), Duration.ofHours(1)));
-        create(connection, StreamConfiguration.builder()
-                .name(namespace.deadLetterStream())
-                .subjects(namespace.deadLetterSubject())
-                .storageType(StorageType.File)
-                .retentionPolicy(RetentionPolicy.Limits)
-                .maxAge(Duration.ofDays(7))
-                .maxMessages(1_000_000)
-                .build());
+        create(connection, workQueue(namespace.tasksStream(), namespace.tasksSubject(), MAX_BYTES));
+        create(connection, workQueue(namespace.readingsStream(), namespace.readingsSubject(), MAX_BYTES));
     }
 
+    /** How much a work queue holds before it refuses new batches. */
+    static final long MAX_BYTES = 2L * 1024 * 1024 * 1024;
+
     /**
-     * A bounded work queue: if consumers fall far behind, old tasks are dropped rather than
-     * growing without end; the next tick schedules every pk again anyway.
+     * A bounded work queue. When consumers fall so far behind that it is full, it refuses new
+     * batches (DiscardNew) rather than silently drop old ones: the publisher sees the refusal
+     * and counts it ({@link StreamDrops}). Nothing ages out either: a task kept too long is
+     * dead-lettered by the fetcher that takes it, a reading batch is stored however late.
      */
-    private static StreamConfiguration workQueue(String name, String subject, Duration maxAge) {
+    static StreamConfiguration workQueue(String name, String subject, long maxBytes) {
         return StreamConfiguration.builder()
                 .name(name)
                 .subjects(subject)
                 .storageType(StorageType.File)
                 .retentionPolicy(RetentionPolicy.WorkQueue)
-                .discardPolicy(DiscardPolicy.Old)
-                .maxAge(maxAge)
-                .maxBytes(2L * 1024 * 1024 * 1024)
+                .discardPolicy(DiscardPolicy.New)
+                .maxBytes(maxBytes)
                 .duplicateWindow(DUPLICATE_WINDOW)
                 .build();
     }

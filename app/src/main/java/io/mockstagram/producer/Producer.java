@@ -21,6 +21,8 @@ import io.mockstagram.membership.MemberState;
 import io.mockstagram.membership.store.RedisMembershipStore;
 import io.mockstagram.pipeline.PipelineStreams;
 import io.mockstagram.pipeline.scheduling.TaskPublisher;
+import io.mockstagram.pipeline.StreamDrops;
+import io.mockstagram.pipeline.stats.PipelineStats;
 import io.mockstagram.pipeline.scheduling.TaskScheduler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -80,9 +82,11 @@ public final class Producer implements RunningRole {
             bindMetrics(context, member);
 
             PipelineStreams.ensureOnConnect(nats, settings.cluster().namespace());
+            var drops = new StreamDrops(new PipelineStats(redis.connection().async(), settings.cluster().namespace()),
+                    context.registry());
             TaskScheduler scheduler = context.own(new TaskScheduler(member::assignment, member.incarnation(),
                     settings.partitioner(), settings.schedule(),
-                    TaskPublisher.jetStream(nats, settings.cluster().namespace()), context.registry(),
+                    TaskPublisher.jetStream(nats, settings.cluster().namespace()), drops, context.registry(),
                     context.guard("scheduler"))).start();
 
             context.readiness().require("membership", () -> member.assignment().isActive());

@@ -51,6 +51,7 @@ public final class UpCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        InterruptDisposition.warning().ifPresent(System.err::println);
         if (producers < 1 || fetchers < 1 || updaters < 1) {
             throw new ConfigException("--producers, --fetchers and --updaters must each be at least 1");
         }

@@ -99,6 +99,22 @@ class ComposeTest {
     }
 
     @Test
+    void redis_keeps_an_append_only_file_on_a_named_volume() throws IOException {
+        JsonNode redis = compose().path("services").path("redis");
+        List<String> args = command(redis);
+        String dir = args.get(args.indexOf("--dir") + 1);
+        List<String> volumes = new ArrayList<>();
+        redis.path("volumes").forEach(v -> volumes.add(v.asText()));
+
+        assertThat(args).containsSubsequence("--appendonly", "yes");
+        assertThat(volumes).anySatisfy(volume -> {
+            String[] parts = volume.split(":");
+            assertThat(compose().path("volumes").has(parts[0])).as("%s is a named volume", parts[0]).isTrue();
+            assertThat(parts[1]).isEqualTo(dir);
+        });
+    }
+
+    @Test
     void the_api_and_the_dashboard_publish_the_port_they_listen_on() throws IOException {
         for (String name : List.of("api", "dashboard")) {
             JsonNode service = roles().get(name);

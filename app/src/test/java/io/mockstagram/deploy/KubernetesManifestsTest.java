@@ -331,8 +331,15 @@ class KubernetesManifestsTest {
     }
 
     @Test
-    void redis_is_a_deployment_with_a_service() {
-        assertThat(dev().find(Deployment.class, "redis")).isPresent();
+    void redis_keeps_an_append_only_file_on_a_persistent_volume_behind_a_service() {
+        StatefulSet redis = dev().get(StatefulSet.class, "redis");
+        Container server = redis.getSpec().getTemplate().getSpec().getContainers().get(0);
+        List<String> args = server.getArgs();
+
+        assertThat(args).containsSubsequence("--appendonly", "yes");
+        assertThat(args).containsSubsequence("--appendfsync", "everysec");
+        assertThat(claimMountedAt(redis, server, args.get(args.indexOf("--dir") + 1))).isTrue();
+        assertThat(redis.getSpec().getReplicas()).as("two Redis would split the membership").isEqualTo(1);
         assertThat(dev().servicesSelecting(workload("redis"))).extracting(s -> s.getMetadata().getName()).contains("redis");
     }
 

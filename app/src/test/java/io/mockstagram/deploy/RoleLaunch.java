@@ -57,7 +57,7 @@ record RoleLaunch(String role, int httpPort, Set<String> read, Map<String, URI> 
             return new RoleLaunch(role, settings.httpPort(), recording.read(), cluster(settings.cluster(), null, null));
         } else if (command instanceof FetcherCommand fetcher) {
             var settings = fetcher.settings(recording);
-            return new RoleLaunch(role, settings.httpPort(), recording.read(), cluster(settings.cluster(), null, settings.apiUrl()));
+            return new RoleLaunch(role, settings.httpPort(), recording.read(), cluster(settings.cluster(), settings.database(), settings.apiUrl()));
         } else if (command instanceof UpdaterCommand updater) {
             var settings = updater.settings(recording);
             return new RoleLaunch(role, settings.httpPort(), recording.read(), cluster(settings.cluster(), settings.database(), null));

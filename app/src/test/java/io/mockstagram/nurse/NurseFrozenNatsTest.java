@@ -59,7 +59,7 @@ class NurseFrozenNatsTest {
         var store = servers.store();
         // Another nurse leads while this one starts and connects to NATS.
         redis.set(keys.leader(), "another-nurse", SetArgs.Builder.px(60_000));
-        store.join("leaver", "l-1", Duration.ofMinutes(5), 0).toCompletableFuture().join();
+        store.join("leaver", "l-1", Duration.ofMinutes(5), 0, "g").toCompletableFuture().join();
         var cluster = ClusterSettings.resolve(REDIS_URL, nats.url(), servers.namespace().name(), "5s", Map.of());
 
         try (Nurse nurse = Nurse.start(new NurseSettings(cluster, 0, "frozen-nats", Duration.ofSeconds(3),
@@ -68,7 +68,7 @@ class NurseFrozenNatsTest {
                     && metrics(nurse).matches("(?s).*mockstagram_nats_connected\\{[^}]*} 1\\.0.*"));
 
             nats.pause();
-            store.join("crashed", "c-1", Duration.ofMillis(500), 0).toCompletableFuture().join();
+            store.join("crashed", "c-1", Duration.ofMillis(500), 0, "g").toCompletableFuture().join();
             redis.pexpire(keys.leader(), 300);
 
             await("leads").atMost(Duration.ofSeconds(10)).until(() -> nurse.status().leader());

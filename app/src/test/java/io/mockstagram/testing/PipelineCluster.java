@@ -203,12 +203,35 @@ public final class PipelineCluster implements AutoCloseable {
         }
     }
 
-    public long deadLetters() {
-        try (var nats = Nats.connect(natsUrl)) {
-            return nats.jetStreamManagement().getStreamInfo(namespace.deadLetterStream()).getStreamState().getMsgCount();
-        } catch (Exception e) {
-            return -1;
-        }
+    /**
+     * Per tick that ended before {@code until}, from the first that began after {@code since}:
+     * the pks either stored or dead-lettered, each once. Nothing vanishes: it is all of them.
+     */
+    public Map<Instant, Integer> accountedTicks(Instant since, Instant until) {
+        String schema = "\"" + namespace.databaseSchema() + "\"";
+        TreeMap<Instant, Integer> counts = query("select scheduled_at, count(distinct pk) from (select pk, scheduled_at from "
+                + schema + ".readings union select pk, scheduled_at from " + schema + ".dead_letters) a group by scheduled_at",
+                rs -> {
+                    var byTick = new TreeMap<Instant, Integer>();
+                    while (rs.next()) {
+                        byTick.put(rs.getTimestamp(1).toInstant(), rs.getInt(2));
+                    }
+                    return byTick;
+                });
+        return counts.entrySet().stream()
+                .filter(e -> e.getKey().isAfter(since) && e.getKey().plus(interval).isBefore(until))
+                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue, (a, b) -> a, TreeMap::new));
+    }
+
+    /** Dead letters recorded in PostgreSQL, by pk: the stages and reasons of each. */
+    public Map<Integer, List<String>> deadLetters() {
+        return query("select pk, stage || ': ' || reason from \"" + namespace.databaseSchema() + "\".dead_letters", rs -> {
+            var byPk = new TreeMap<Integer, List<String>>();
+            while (rs.next()) {
+                byPk.computeIfAbsent(rs.getInt(1), pk -> new ArrayList<>()).add(rs.getString(2));
+            }
+            return byPk;
+        });
     }
 
     private String table() {

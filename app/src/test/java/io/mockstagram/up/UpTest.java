@@ -25,6 +25,8 @@ import static org.awaitility.Awaitility.await;
 @Tag("e2e")
 class UpTest {
 
+    static final List<String> INTERRUPTIBLE = List.of("env", "--default-signal=INT");
+
     private RoleProcess up;
 
     @AfterEach
@@ -34,14 +36,18 @@ class UpTest {
         }
     }
 
-    /** Starts up with servers of its own and returns every process it started, once it is up. */
+    /**
+     * Starts up with servers of its own and returns every process it started, once it is up.
+     * Through {@code env --default-signal=INT}: a suite started in the background of a
+     * non-interactive shell ({@code bin/test &}) runs with SIGINT ignored, which up would inherit.
+     */
     private List<ProcessHandle> startUp(Path work) {
         int dashboard = FreePorts.next();
         up = RoleProcess.start("up", RoleProcess.LIGHT_JVM,
                 List.of("--own-servers", "--producers", "2", "--influencers", "500", "--interval", "5s",
                         "--dashboard-port", Integer.toString(dashboard), "--namespace", "uptest",
                         "--work-dir", work.toString()),
-                Map.of(), work.resolve("up.log"));
+                Map.of(), work.resolve("up.log"), RoleProcess.Priority.INTERACTIVE, INTERRUPTIBLE);
         HttpClient http = HttpClient.newHttpClient();
         try {
             await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
@@ -65,9 +71,20 @@ class UpTest {
 
         Signals.send(up.pid(), "INT");
 
-        assertThat(up.awaitExit(60)).as("128 + SIGINT: up stopped by itself, nothing had to kill it").isEqualTo(130);
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
-                assertThat(children).as("every process up started").noneMatch(ProcessHandle::isAlive));
+        withUpsLog(() -> {
+            assertThat(up.awaitExit(60)).as("128 + SIGINT: up stopped by itself, nothing had to kill it").isEqualTo(130);
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                    assertThat(children).as("every process up started").noneMatch(ProcessHandle::isAlive));
+        });
+    }
+
+    /** Runs {@code checks}; if one fails, the failure carries up's own log, which says what it did. */
+    private void withUpsLog(Runnable checks) {
+        try {
+            checks.run();
+        } catch (AssertionError | ConditionTimeoutException e) {
+            throw new AssertionError(e.getMessage() + "\n--- up's log ---\n" + up.output(), e);
+        }
     }
 
     @Test
@@ -78,7 +95,7 @@ class UpTest {
 
         // No shutdown hook runs: the roles notice their parent is gone, and each server's
         // watcher notices the pipe from the dead JVM close.
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                assertThat(children).as("every process up started").noneMatch(ProcessHandle::isAlive));
+        withUpsLog(() -> await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(children).as("every process up started").noneMatch(ProcessHandle::isAlive)));
     }
 }

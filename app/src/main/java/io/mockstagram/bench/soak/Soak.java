@@ -97,7 +97,7 @@ public final class Soak {
             Map<Long, BitSet> stored = StoredReadings.load(database);
             var audit = new ReadingsAudit(options.influencers(), options.interval(), violations);
             ReadingsAudit.Coverage coverage = audit.coverage(stored, struck, firstTick, lastTick);
-            Set<String> deadLetters = DeadLetters.load(cluster.nats().url(), NAMESPACE, database, options.interval());
+            Set<String> deadLetters = DeadLetters.load(database);
             SoakHttp.Answer served = http.get(cluster.apiPort(), "/api/v1/served?since=0", Duration.ofSeconds(30));
             if (!served.ok()) {
                 throw new IllegalStateException("the API did not say what it served: " + served.status() + " " + served.body());

@@ -4,13 +4,15 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.mockstagram.membership.Backoff;
-import io.mockstagram.pipeline.DeadLetter;
 import io.mockstagram.pipeline.ReadingBatch;
 import io.mockstagram.pipeline.TaskBatch;
+import io.mockstagram.pipeline.Tick;
+import io.mockstagram.pipeline.deadletters.DeadLetter;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -108,7 +110,7 @@ final class FetchEngine {
         this.readings = Counter.builder("mockstagram.fetch.readings").description("Readings fetched").register(registry);
         this.retries = Counter.builder("mockstagram.fetch.retries").description("Calls tried again").register(registry);
         this.deadLettered = Counter.builder("mockstagram.fetch.deadletters")
-                .description("Pks that kept failing, sent to the dead-letter stream").register(registry);
+                .description("Pks that kept failing, given up on").register(registry);
         this.latency = Timer.builder("mockstagram.fetch.latency").description("One call to the API")
                 .publishPercentileHistogram().register(registry);
         this.lag = Timer.builder("mockstagram.fetch.lag").description("From when a task batch was due to each reading")
@@ -179,8 +181,10 @@ final class FetchEngine {
         }
         deadLettered.increment();
         InProgress batch = call.batch;
-        batch.deadLetters.add(new DeadLetter(batch.task.pks()[call.index], batch.task.tick(), call.attempt,
-                String.valueOf(cause.getMessage()), System.currentTimeMillis()));
+        TaskBatch task = batch.task;
+        batch.deadLetters.add(new DeadLetter(task.pks()[call.index],
+                new Tick(task.tick(), Duration.ofMillis(task.intervalMs())).start(), DeadLetter.Stage.FETCH,
+                String.valueOf(cause.getMessage()), call.attempt));
         batch.finishOne();
     }
 }

@@ -1,6 +1,7 @@
 package io.mockstagram.pipeline.fetcher;
 
 import io.mockstagram.cli.ClusterOptions;
+import io.mockstagram.config.DatabaseSettings;
 import io.mockstagram.infra.RunningRole;
 import io.mockstagram.pipeline.scheduling.Schedule;
 import picocli.CommandLine.Command;
@@ -13,7 +14,7 @@ import java.util.concurrent.Callable;
 
 @Command(name = "fetcher", mixinStandardHelpOptions = true,
         description = {"Takes task batches from the queue, calls the API for each pk and publishes the readings. "
-                + "Run more of them to fetch faster."})
+                + "Pks it gives up on are recorded in PostgreSQL. Run more of them to fetch faster."})
 public final class FetcherCommand implements Callable<Integer> {
 
     @Mixin
@@ -21,6 +22,10 @@ public final class FetcherCommand implements Callable<Integer> {
 
     @Option(names = "--api-url", paramLabel = "URL", description = "The mock API. Env MOCKSTAGRAM_API_URL. Default http://localhost:3000.")
     String apiUrl;
+
+    @Option(names = "--database-url", paramLabel = "URL",
+            description = "PostgreSQL, where pks given up on are recorded. Env DATABASE_URL. Default postgresql://localhost:5432/postgres.")
+    String databaseUrl;
 
     @Option(names = "--concurrency", description = "API calls under way at once. Default 64.")
     int concurrency = 64;
@@ -63,7 +68,7 @@ public final class FetcherCommand implements Callable<Integer> {
 
     /** The settings these options and {@code env} give, checked, without starting anything. */
     public FetcherSettings settings(Map<String, String> env) {
-        return new FetcherSettings(cluster.resolve(env), httpPort == null ? 8081 : httpPort,
+        return new FetcherSettings(cluster.resolve(env), DatabaseSettings.resolve(databaseUrl, env), httpPort == null ? 8081 : httpPort,
                 FetcherSettings.apiUrl(apiUrl, env), concurrency, connections, pipelining, batchesInFlight, maxAttempts,
                 FetcherSettings.duration(requestTimeout, "--request-timeout", "MOCKSTAGRAM_REQUEST_TIMEOUT", Duration.ofSeconds(2), env),
                 FetcherSettings.duration(interval, "--interval", "MOCKSTAGRAM_INTERVAL", Schedule.DEFAULT_INTERVAL, env),

@@ -2,6 +2,7 @@ package io.mockstagram.pipeline.fetcher;
 
 import io.mockstagram.config.ClusterSettings;
 import io.mockstagram.config.ConfigException;
+import io.mockstagram.config.DatabaseSettings;
 import io.mockstagram.config.Durations;
 import io.mockstagram.config.Setting;
 
@@ -16,14 +17,15 @@ import java.util.Map;
  * @param connections      keep-alive connections to the API
  * @param pipelining       requests in flight on one connection
  * @param batchesInFlight  task batches taken from the queue at once
- * @param maxAttempts      calls per pk before it goes to the dead-letter stream
+ * @param maxAttempts      calls per pk before it is dead-lettered
  * @param requestTimeout   how long one call may take
  * @param interval         the polling interval (to spread classification over the period)
  * @param classifyEvery    how often each influencer is classified suspicious or not
  * @param classifyInFlight classification calls under way at once; 0 turns classification off
  * @param ackWait          how long a taken task batch stays with this fetcher before another may take it
+ * @param database         where the pks given up on are recorded
  */
-public record FetcherSettings(ClusterSettings cluster, int httpPort, URI apiUrl, int concurrency, int connections,
+public record FetcherSettings(ClusterSettings cluster, DatabaseSettings database, int httpPort, URI apiUrl, int concurrency, int connections,
                               int pipelining, int batchesInFlight, int maxAttempts, Duration requestTimeout,
                               Duration interval, Duration classifyEvery, int classifyInFlight, Duration ackWait) {
 

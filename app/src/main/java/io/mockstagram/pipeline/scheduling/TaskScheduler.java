@@ -6,6 +6,7 @@ import io.mockstagram.infra.Json;
 import io.mockstagram.infra.LoopGuard;
 import io.mockstagram.membership.Assignment;
 import io.mockstagram.membership.partition.Partitioner;
+import io.mockstagram.pipeline.StreamDrops;
 import io.mockstagram.pipeline.TaskBatch;
 import io.mockstagram.pipeline.Tick;
 import org.slf4j.Logger;
@@ -58,6 +59,7 @@ public final class TaskScheduler implements AutoCloseable {
     private volatile boolean stopping;
 
     // Confined to the loop thread.
+    private final StreamDrops drops;
     private Plan plan;
     private String planId;
     private long plansMade;
@@ -71,9 +73,10 @@ public final class TaskScheduler implements AutoCloseable {
      * @param incarnation an id of this process, random per start
      */
     public TaskScheduler(Supplier<Assignment> assignments, String incarnation, Partitioner partitioner, Schedule schedule,
-                         TaskPublisher publisher, MeterRegistry registry, LoopGuard guard) {
+                         TaskPublisher publisher, StreamDrops drops, MeterRegistry registry, LoopGuard guard) {
         this.assignments = assignments;
         this.incarnation = incarnation;
+        this.drops = drops;
         this.partitioner = partitioner;
         this.schedule = schedule;
         this.publisher = publisher;
@@ -150,6 +153,14 @@ public final class TaskScheduler implements AutoCloseable {
             try {
                 duplicate = publisher.publish(id, Json.writeBytes(batch));
             } catch (Exception e) {
+                if (StreamDrops.isLimitRejection(e)) {
+                    // The queue is full and will stay so for a while: retrying would only hold up
+                    // every later batch. Dropped, and counted as such.
+                    drops.dropped(StreamDrops.Queue.TASKS);
+                    log.warn("the tasks queue is full; dropped a batch of {} pks: {}", pks.length, e.getMessage());
+                    plan.advance();
+                    continue;
+                }
                 unanswered = id;
                 publishFailures.increment();
                 if (!failing) {

@@ -13,7 +13,8 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * What the pipeline did, per tick, kept in Redis for the dashboard: readings stored and
- * their lag (written by updaters), and the dead letters so far (written by fetchers).
+ * their lag (written by updaters), the dead letters so far (PostgreSQL holds them; this is
+ * their count), and the batches the work queues refused when full.
  */
 public final class PipelineStats {
 
@@ -26,11 +27,13 @@ public final class PipelineStats {
     private final RedisAsyncCommands<String, String> redis;
     private final String ticksKey;
     private final String deadLettersKey;
+    private final String droppedKey;
 
     public PipelineStats(RedisAsyncCommands<String, String> redis, Namespace namespace) {
         this.redis = redis;
         this.ticksKey = namespace.redisKey("PIPELINE:TICKS");
         this.deadLettersKey = namespace.redisKey("PIPELINE:DEADLETTERS");
+        this.droppedKey = namespace.redisKey("PIPELINE:DROPPED");
     }
 
     public CompletionStage<Long> recordBatch(long tick, int readings, long lagMs) {
@@ -44,6 +47,20 @@ public final class PipelineStats {
 
     public CompletionStage<Long> deadLetters() {
         return redis.get(deadLettersKey).thenApply(value -> value == null ? 0L : Long.parseLong(value));
+    }
+
+    /** One batch a full work queue refused; {@code queue} is its field, e.g. "tasks". */
+    public CompletionStage<Long> recordDrop(String queue) {
+        return redis.hincrby(droppedKey, queue, 1);
+    }
+
+    /** Batches refused so far, by queue field. */
+    public CompletionStage<Map<String, Long>> dropped() {
+        return redis.hgetall(droppedKey).thenApply(fields -> {
+            Map<String, Long> counts = new TreeMap<>();
+            fields.forEach((queue, count) -> counts.put(queue, Long.parseLong(count)));
+            return counts;
+        });
     }
 
     /** The ticks on record, oldest first. */

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.mockstagram.config.DatabaseSettings;
 import io.mockstagram.config.Namespace;
 
+import javax.sql.DataSource;
 import java.time.Clock;
 import java.time.Duration;
 
@@ -46,6 +47,11 @@ public final class TimeSeries implements AutoCloseable {
 
     public PartitionManager partitions() {
         return partitions;
+    }
+
+    /** The pool, for the namespace's other tables (dead letters). */
+    public DataSource dataSource() {
+        return database.dataSource();
     }
 
     @Override

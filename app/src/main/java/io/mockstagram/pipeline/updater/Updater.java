@@ -10,7 +10,9 @@ import io.mockstagram.infra.RunningRole;
 import io.mockstagram.pipeline.PipelineStreams;
 import io.mockstagram.pipeline.ReadingBatch;
 import io.mockstagram.pipeline.WorkQueue;
-
+import io.mockstagram.pipeline.deadletters.DeadLetter;
+import io.mockstagram.pipeline.deadletters.DeadLetterStore;
+import io.mockstagram.pipeline.deadletters.DeadLetters;
 import io.mockstagram.pipeline.latest.LatestReadings;
 import io.mockstagram.pipeline.latest.ViewRebuilder;
 import io.mockstagram.pipeline.stats.PipelineStats;
@@ -21,6 +23,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -31,8 +34,9 @@ import java.util.concurrent.TimeUnit;
  * An updater: stores each reading batch in PostgreSQL (raw readings and per-influencer
  * aggregates, one transaction), then copies the aggregates it touched to the Redis view, then
  * acknowledges it. Both writes are idempotent per (pk, scheduled time), so a batch redelivered
- * after a crash at any point is stored exactly once. It also rebuilds the view when Redis
- * loses it.
+ * after a crash at any point is stored exactly once. A batch that keeps failing is dropped
+ * after a bounded number of deliveries, its readings dead-lettered in PostgreSQL. It also
+ * rebuilds the view when Redis loses it.
  */
 public final class Updater implements RunningRole {
 
@@ -41,6 +45,8 @@ public final class Updater implements RunningRole {
     private static final Duration MAINTENANCE_EVERY = Duration.ofMinutes(5);
     /** How often an updater looks for a lost Redis view. */
     private static final Duration VIEW_CHECK_EVERY = Duration.ofSeconds(2);
+    /** How soon a batch given up on comes back when its dead letters could not be recorded. */
+    private static final Duration GIVE_UP_RETRY = Duration.ofSeconds(30);
 
     private final RoleContext context;
     private final TimeSeries timeSeries;
@@ -54,6 +60,9 @@ public final class Updater implements RunningRole {
     private final Counter failures;
     private final Timer lag;
     private final Timer writeTime;
+    private final int maxDeliveries;
+    private final DeadLetters deadLetters;
+    private final Counter givenUp;
     private OpsServer http;
 
     private Updater(UpdaterSettings settings, RoleContext context) {
@@ -101,6 +110,11 @@ public final class Updater implements RunningRole {
                 .publishPercentileHistogram().register(registry);
 
         context.own(new ViewRebuilder(latest, timeSeries.store().aggregates(), VIEW_CHECK_EVERY, registry)).start();
+        this.maxDeliveries = settings.maxDeliveries();
+        this.deadLetters = new DeadLetters(new DeadLetterStore(timeSeries.dataSource(), cluster.namespace()), stats);
+        this.givenUp = Counter.builder("mockstagram.update.batches.given.up")
+                .description("Reading batches dropped after --max-deliveries failed deliveries, their readings dead-lettered")
+                .register(registry);
         context.own(new WorkQueue(nats, cluster.namespace().readingsStream(), "updaters", settings.ackWait(),
                 settings.batchesInFlight(), WorkQueue.json(ReadingBatch.class, this::handle))).start();
     }
@@ -128,12 +142,47 @@ public final class Updater implements RunningRole {
                 message.ack();
             } catch (Exception e) {
                 failures.increment();
-                log.warn("could not store reading batch {}; it will be delivered again: {}", batch.id(), e.toString());
-                message.nakWithDelay(Duration.ofSeconds(1));
+                failed(batch, message, e);
             } finally {
                 release.run();
             }
         });
+    }
+
+    /**
+     * A batch that failed to store comes back, later each time, until it has been delivered
+     * {@code --max-deliveries} times; then its readings are dead-lettered and it is dropped.
+     * Only once PostgreSQL holds the dead letters: until then it keeps coming back.
+     */
+    private void failed(ReadingBatch batch, Message message, Exception cause) {
+        long delivered = message.metaData().deliveredCount();
+        if (delivered < maxDeliveries) {
+            log.warn("could not store reading batch {} (delivery {} of {}); it will be delivered again: {}", batch.id(),
+                    delivered, maxDeliveries, cause.toString());
+            message.nakWithDelay(redeliveryDelay(delivered));
+            return;
+        }
+        String reason = "not stored after " + delivered + " deliveries: " + cause.getMessage();
+        List<DeadLetter> readings = Arrays.stream(batch.pks())
+                .mapToObj(pk -> new DeadLetter(pk, batch.scheduledAt(), DeadLetter.Stage.STORE, reason, (int) delivered))
+                .toList();
+        try {
+            deadLetters.record(readings);
+        } catch (Exception e) {
+            log.warn("giving up on reading batch {}, but cannot record its dead letters; it will be delivered again: {}",
+                    batch.id(), e.toString());
+            message.nakWithDelay(GIVE_UP_RETRY);
+            return;
+        }
+        givenUp.increment();
+        log.atError().setMessage("gave up on a reading batch; its readings are dead-lettered").addKeyValue("batch", batch.id())
+                .addKeyValue("readings", batch.size()).addKeyValue("deliveries", delivered).addKeyValue("reason", reason).log();
+        message.term();
+    }
+
+    /** 1 s, 2 s, 4 s... up to 30 s: time for a restarting server to come back before the batch is given up. */
+    static Duration redeliveryDelay(long delivered) {
+        return Duration.ofSeconds(Math.min(30, 1L << Math.min(5, Math.max(0, delivered - 1))));
     }
 
     /**
@@ -146,6 +195,10 @@ public final class Updater implements RunningRole {
             future.increment(batch.size());
             log.atWarn().setMessage("refused a reading batch scheduled more than an interval ahead of Redis time")
                     .addKeyValue("batch", batch.id()).addKeyValue("scheduledAt", batch.scheduledAt()).log();
+            deadLetters.record(Arrays.stream(batch.pks())
+                    .mapToObj(pk -> new DeadLetter(pk, batch.scheduledAt(), DeadLetter.Stage.STORE,
+                            "refused: scheduled more than an interval ahead of Redis time", 1))
+                    .toList());
             return;
         }
         TimeSeriesStore.Stored kept = timeSeries.store().insert(batch);

@@ -39,6 +39,11 @@ public final class UpdaterCommand implements Callable<Integer> {
             description = "How long a reading batch stays with an updater that took it before another may take it. Default 60s.")
     String ackWait;
 
+    @Option(names = "--max-deliveries", paramLabel = "N",
+            description = "Deliveries of a reading batch that fails to store before its readings are dead-lettered "
+                    + "and the batch dropped, 1-100. Env MOCKSTAGRAM_MAX_DELIVERIES. Default 5.")
+    String maxDeliveries;
+
     @Option(names = "--http-port", paramLabel = "PORT", description = "Port of /health and /metrics; 0 picks a free one. Default 8081.")
     Integer httpPort;
 
@@ -51,6 +56,7 @@ public final class UpdaterCommand implements Callable<Integer> {
     public UpdaterSettings settings(Map<String, String> env) {
         return new UpdaterSettings(cluster.resolve(env), DatabaseSettings.resolve(databaseUrl, env),
                 TimeSeriesSettings.resolve(retention, poolSize, env), httpPort == null ? 8081 : httpPort, batchesInFlight,
-                Setting.resolve(ackWait, "--ack-wait", env, "60s", "MOCKSTAGRAM_ACK_WAIT").as(Durations::parse, "a duration"));
+                Setting.resolve(ackWait, "--ack-wait", env, "60s", "MOCKSTAGRAM_ACK_WAIT").as(Durations::parse, "a duration"),
+                UpdaterSettings.maxDeliveries(maxDeliveries, env));
     }
 }

@@ -10,6 +10,8 @@ import io.mockstagram.membership.MemberState;
 import io.mockstagram.membership.partition.ModuloPartitioner;
 import io.mockstagram.pipeline.PipelineStreams;
 import io.mockstagram.pipeline.PkRange;
+import io.mockstagram.pipeline.StreamDrops;
+import io.mockstagram.pipeline.stats.PipelineStats;
 import io.mockstagram.testing.SharedServers;
 import io.nats.client.PublishOptions;
 import org.junit.jupiter.api.AfterEach;
@@ -163,7 +165,7 @@ class TaskSchedulerTest {
     private TaskScheduler start(String incarnation, Supplier<Assignment> assignment, TaskPublisher publisher,
                                 MeterRegistry registry, LoopGuard guard) {
         TaskScheduler scheduler = new TaskScheduler(assignment, incarnation, new ModuloPartitioner(), SCHEDULE, publisher,
-                registry, guard);
+                new StreamDrops(new PipelineStats(servers.redis().async(), servers.namespace()), registry), registry, guard);
         closing.add(scheduler);
         return scheduler.start();
     }
