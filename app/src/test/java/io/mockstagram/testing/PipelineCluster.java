@@ -48,13 +48,13 @@ public final class PipelineCluster implements AutoCloseable {
 
     public static final List<String> JVM = List.of("-XX:+UseSerialGC", "-Xmx256m", "-Xss512k");
 
-    private final String redisUrl = System.getenv().getOrDefault("REDIS_URL", "redis://127.0.0.1:6379");
+    private final String redisUrl;
     private final String natsUrl = System.getenv().getOrDefault("NATS_URL", "nats://127.0.0.1:4222");
     private final DatabaseSettings database = DatabaseSettings.resolve(null,
             Map.of("DATABASE_URL", System.getenv().getOrDefault("DATABASE_URL", "postgresql://127.0.0.1:5432/postgres")));
     private final Namespace namespace = new Namespace("e2e-" + UUID.randomUUID().toString().substring(0, 8));
     private final int influencers;
-    private final Duration interval;
+    private Duration interval;
     private final Path workDir;
     private final PortPool freePorts = new PortPool();
     private final int apiPort = freePorts.next();
@@ -69,6 +69,12 @@ public final class PipelineCluster implements AutoCloseable {
     })).build();
 
     public PipelineCluster(int influencers, Duration interval) {
+        this(influencers, interval, System.getenv().getOrDefault("REDIS_URL", "redis://127.0.0.1:6379"));
+    }
+
+    /** On a Redis of the caller's, for tests that wipe or restart it. */
+    public PipelineCluster(int influencers, Duration interval, String redisUrl) {
+        this.redisUrl = redisUrl;
         this.influencers = influencers;
         this.interval = interval;
         try {
@@ -86,6 +92,11 @@ public final class PipelineCluster implements AutoCloseable {
 
     public Duration interval() {
         return interval;
+    }
+
+    /** The interval roles started from now on poll at, as when --interval is changed for a restart. */
+    public void changeInterval(Duration interval) {
+        this.interval = interval;
     }
 
     public int influencers() {

@@ -1,6 +1,5 @@
 package io.mockstagram.pipeline.updater;
 
-import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
 import io.mockstagram.infra.NatsLink;
@@ -50,7 +49,7 @@ public final class Updater implements RunningRole {
 
     private final RoleContext context;
     private final TimeSeries timeSeries;
-    private final RedisAsyncCommands<String, String> redis;
+    private final AheadOfTime aheadOfTime;
     private final LatestReadings latest;
     private final PipelineStats stats;
     private final ExecutorService writers;
@@ -72,8 +71,8 @@ public final class Updater implements RunningRole {
         NatsLink nats = context.connectNats(cluster.nats(), true);
         PipelineStreams.ensureOnConnect(nats, cluster.namespace());
         var redis = context.connectRedis(cluster.redis(), REDIS_COMMAND_TIMEOUT, cluster.startupTimeout(), true);
-        this.redis = redis.connection().async();
-        this.latest = new LatestReadings(this.redis, cluster.namespace());
+        this.aheadOfTime = new AheadOfTime(redis.connection().async(), REDIS_COMMAND_TIMEOUT);
+        this.latest = new LatestReadings(redis.connection().async(), cluster.namespace());
         latest.preload().toCompletableFuture().join();
         this.stats = new PipelineStats(redis.connection().async(), cluster.namespace());
         this.timeSeries = context.own(TimeSeries.open(settings.database(), cluster.namespace(), settings.timeSeries(),
@@ -191,7 +190,7 @@ public final class Updater implements RunningRole {
      */
     private void store(ReadingBatch batch) throws Exception {
         long started = System.nanoTime();
-        if (scheduledTooFarAhead(batch)) {
+        if (aheadOfTime.refuses(batch)) {
             future.increment(batch.size());
             log.atWarn().setMessage("refused a reading batch scheduled more than an interval ahead of Redis time")
                     .addKeyValue("batch", batch.id()).addKeyValue("scheduledAt", batch.scheduledAt()).log();
@@ -217,17 +216,6 @@ public final class Updater implements RunningRole {
         if (inserted > 0) {
             stats.recordBatch(batch.tick(), inserted, lagMs);
         }
-    }
-
-    /**
-     * A producer whose clock runs ahead would schedule readings that, being newest by scheduled
-     * time, would pin every influencer's latest reading until real time caught up. Redis's
-     * clock is the one every role shares.
-     */
-    private boolean scheduledTooFarAhead(ReadingBatch batch) throws Exception {
-        List<String> time = redis.time().toCompletableFuture().get(REDIS_COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        long nowMs = Long.parseLong(time.get(0)) * 1000 + Long.parseLong(time.get(1)) / 1000;
-        return batch.scheduledAtMs() > nowMs + batch.intervalMs();
     }
 
     private void maintainPartitions() {

@@ -70,8 +70,7 @@ class PipelineFaultsTest {
             assertThat(stored.averageFollowerCount()).as("average of %d", entry.getKey()).isCloseTo(average, within(1e-6));
         }
         for (var tick : cluster.readingsPerTick().entrySet()) {
-            long index = tick.getKey().toEpochMilli() / INTERVAL.toMillis();
-            assertThat(latest.coverage(index).toCompletableFuture().join()).as("coverage of %s", tick.getKey())
+            assertThat(latest.coverage(tick.getKey().toEpochMilli()).toCompletableFuture().join()).as("coverage of %s", tick.getKey())
                     .isEqualTo(tick.getValue().longValue());
         }
     }
