@@ -31,7 +31,7 @@ import static org.awaitility.Awaitility.await;
 @Tag("chaos")
 class RedisOutageTest {
 
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     private int ready(Producer producer) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + producer.httpPort() + "/health/ready"))

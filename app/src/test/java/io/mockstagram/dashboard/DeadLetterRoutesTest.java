@@ -35,7 +35,7 @@ class DeadLetterRoutesTest {
     private static final Instant TICK = Instant.parse("2026-12-01T10:00:00Z");
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
     private Vertx vertx;
     private DeadLetterStore store;
     private String base;

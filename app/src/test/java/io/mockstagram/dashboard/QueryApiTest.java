@@ -42,7 +42,7 @@ class QueryApiTest {
     @RegisterExtension
     final SharedRedis redis = new SharedRedis();
 
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private Vertx vertx;
     private HttpServer server;
     private TimeSeries timeSeries;

@@ -419,7 +419,7 @@ class KubernetesManifestsTest {
     }
 
     private static int statusOf(String path) throws Exception {
-        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ops.port() + path))
                 .timeout(Duration.ofSeconds(5)).build();
         return client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();

@@ -20,7 +20,7 @@ class RoleContextTest {
     private final List<Integer> exits = new CopyOnWriteArrayList<>();
     private final RoleContext context = RoleContext.create("producer", "context-test", 1, exits::add);
     private final OpsServer http = context.serveHttp("127.0.0.1", 0, router -> { });
-    private final HttpClient client = HttpClient.newHttpClient();
+    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     @AfterEach
     void close() {

@@ -40,7 +40,7 @@ class NurseFrozenNatsTest {
     final SharedServers servers = new SharedServers();
 
     private final NatsServer nats;
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     NurseFrozenNatsTest() throws IOException {
         nats = NatsServer.startOnFreePort(Files.createTempDirectory("mockstagram-nurse-nats-"));

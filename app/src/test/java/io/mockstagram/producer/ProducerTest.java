@@ -30,7 +30,7 @@ class ProducerTest {
     @RegisterExtension
     final SharedServers servers = new SharedServers();
 
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final List<Producer> producers = new ArrayList<>();
 
     @AfterEach

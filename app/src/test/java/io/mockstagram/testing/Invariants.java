@@ -71,7 +71,7 @@ public final class Invariants implements AutoCloseable {
     private final MembershipKeys keys;
     private final Supplier<String> context;
     private final RedisClient redisClient;
-    private final HttpClient http = HttpClient.newBuilder()
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .executor(Executors.newFixedThreadPool(2, runnable -> {
                 Thread thread = new Thread(runnable, "invariants-http");
                 thread.setDaemon(true);

@@ -57,7 +57,7 @@ public final class LocalCluster implements AutoCloseable {
     private final RedisClient redisClient;
     private final StatefulRedisConnection<String, String> redis;
     private final RedisMembershipStore store;
-    private final HttpClient http = HttpClient.newBuilder()
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .executor(Executors.newFixedThreadPool(2, runnable -> {
                 Thread thread = new Thread(runnable, "test-http");
                 thread.setDaemon(true);

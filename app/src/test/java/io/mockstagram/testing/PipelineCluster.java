@@ -62,7 +62,7 @@ public final class PipelineCluster implements AutoCloseable {
     private final Map<String, Integer> ports = new HashMap<>();
     private final RedisClient redisClient;
     private final StatefulRedisConnection<String, String> redis;
-    private final HttpClient http = HttpClient.newBuilder().executor(Executors.newFixedThreadPool(2, r -> {
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(Executors.newFixedThreadPool(2, r -> {
         Thread thread = new Thread(r, "pipeline-test-http");
         thread.setDaemon(true);
         return thread;

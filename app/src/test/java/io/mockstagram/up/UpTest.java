@@ -48,7 +48,7 @@ class UpTest {
                         "--dashboard-port", Integer.toString(dashboard), "--namespace", "uptest",
                         "--work-dir", work.toString()),
                 Map.of(), work.resolve("up.log"), RoleProcess.Priority.INTERACTIVE, INTERRUPTIBLE);
-        HttpClient http = HttpClient.newHttpClient();
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         try {
             await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
                     .failFast("up exited", () -> !up.isAlive())

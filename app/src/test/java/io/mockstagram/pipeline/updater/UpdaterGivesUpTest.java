@@ -53,7 +53,7 @@ class UpdaterGivesUpTest {
 
     private final DatabaseSettings database = DatabaseSettings.resolve(null,
             Map.of("DATABASE_URL", System.getenv().getOrDefault("DATABASE_URL", "postgresql://127.0.0.1:5432/postgres")));
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private PGSimpleDataSource dataSource;
     private Updater updater;
 
