@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The whole system on this machine, on servers of its own (never shared ones, since the soak
@@ -55,9 +56,11 @@ final class SoakCluster implements AutoCloseable {
     }
 
     private void launch() {
+        // initdb is slow on a busy machine; the roles start meanwhile, and those that need
+        // PostgreSQL keep trying to reach it for their start-up timeout.
+        CompletableFuture<Void> postgresUp = CompletableFuture.runAsync(postgres::start);
         redis.start();
         nats.start();
-        postgres.start();
         int apiPort = ports.next();
         env.put("REDIS_URL", redis.url());
         env.put("NATS_URL", nats.url());
@@ -69,7 +72,7 @@ final class SoakCluster implements AutoCloseable {
         // A killed fetcher's or updater's batches go to another one well before their tick
         // expires (max(interval, 30 s) after it ends), so a crash delays readings but loses none.
         env.put("MOCKSTAGRAM_ACK_WAIT", "10s");
-        env.put("MOCKSTAGRAM_STARTUP_TIMEOUT", "60s");
+        env.put("MOCKSTAGRAM_STARTUP_TIMEOUT", "120s");
         env.put("LOG_LEVEL", "INFO");
         Map<String, String> quiet = new LinkedHashMap<>(env);
         quiet.put("LOG_LEVEL", "WARN");
@@ -90,6 +93,7 @@ final class SoakCluster implements AutoCloseable {
             String name = "producer-" + i;
             producers.put(name, slot(name, "producer", RoleProcess.LIGHT_JVM, List.of("--name", name), ports.next(), env).start());
         }
+        postgresUp.join();
     }
 
     private RoleSlot slot(String name, String kind, List<String> jvm, List<String> args, int port, Map<String, String> env) {
