@@ -144,7 +144,7 @@ final class FetchEngine {
         inFlight++;
         int pk = call.batch.task.pks()[call.index];
         long started = System.nanoTime();
-        api.influencer(pk, call.batch.task.tick() * call.batch.task.intervalMs()).onComplete(outcome -> {
+        api.influencer(pk, call.batch.task.scheduledAtMs()).onComplete(outcome -> {
             inFlight--;
             latency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
             if (outcome.succeeded()) {
