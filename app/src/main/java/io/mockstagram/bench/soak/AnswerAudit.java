@@ -8,6 +8,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -16,7 +17,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Compares the query API with PostgreSQL at a quiet checkpoint (nothing scheduled, the pipeline
- * drained): every pk's latest reading, tick, average over its whole history and rank, and the
+ * drained): every pk's latest reading, its scheduled time, average over its whole history and rank, and the
  * global figures of {@code /api/stats}. An answer of 503 (Redis being rebuilt, say) is asked again
  * for a while, then counted as not yet checkable rather than wrong.
  */
@@ -27,7 +28,7 @@ final class AnswerAudit {
     private static final Duration UNAVAILABLE_PATIENCE = Duration.ofSeconds(60);
 
     /** What PostgreSQL says of one influencer. */
-    private record Truth(int followers, int following, long tick, long sum, long count) {
+    private record Truth(int followers, int following, long scheduledAtMs, long sum, long count) {
         double average() {
             return (double) sum / count;
         }
@@ -40,16 +41,13 @@ final class AnswerAudit {
     private final int dashboardPort;
     private final SoakDatabase database;
     private final int influencers;
-    private final Duration interval;
     private final Violations violations;
 
-    AnswerAudit(SoakHttp http, int dashboardPort, SoakDatabase database, int influencers, Duration interval,
-                Violations violations) {
+    AnswerAudit(SoakHttp http, int dashboardPort, SoakDatabase database, int influencers, Violations violations) {
         this.http = http;
         this.dashboardPort = dashboardPort;
         this.database = database;
         this.influencers = influencers;
-        this.interval = interval;
         this.violations = violations;
     }
 
@@ -116,7 +114,8 @@ final class AnswerAudit {
         List<String> differences = new ArrayList<>();
         compare(differences, "followerCount", body.path("followerCount").asLong(), truth.followers());
         compare(differences, "followingCount", body.path("followingCount").asLong(), truth.following());
-        compare(differences, "tick", body.path("tick").asLong(), truth.tick());
+        compare(differences, "scheduledAt", Instant.parse(body.path("scheduledAt").asText()).toEpochMilli(),
+                truth.scheduledAtMs());
         compare(differences, "rank", body.path("rank").asLong(), rank);
         double average = body.path("averageFollowerCount").asDouble(Double.NaN);
         if (!(Math.abs(average - truth.average()) <= 1e-9 * Math.max(1, Math.abs(truth.average())))) {
@@ -183,7 +182,7 @@ final class AnswerAudit {
                 while (rows.next()) {
                     int pk = rows.getInt(1);
                     long[] total = totals.getOrDefault(pk, new long[] {0, 0});
-                    truth.put(pk, new Truth(rows.getInt(2), rows.getInt(3), rows.getLong(4) / interval.toMillis(),
+                    truth.put(pk, new Truth(rows.getInt(2), rows.getInt(3), rows.getLong(4),
                             total[0], total[1]));
                 }
             }

@@ -55,7 +55,7 @@ public final class Soak {
              InvariantSampler sampler = new InvariantSampler(cluster, http, NAMESPACE, violations)) {
             var database = new SoakDatabase(cluster.postgres().url(), NAMESPACE);
             var skips = new SkipCounter(cluster, http);
-            var answers = new AnswerAudit(http, cluster.dashboardPort(), database, options.influencers(), options.interval(),
+            var answers = new AnswerAudit(http, cluster.dashboardPort(), database, options.influencers(),
                     violations);
             progress.accept("cluster started; logs in " + cluster.logs() + "; waiting for a fully stored interval");
             long firstTick = warmUp(database);
