@@ -470,6 +470,11 @@ public final class Member implements AutoCloseable {
     }
 
     private void recoverFrom(Throwable e) {
+        if (e instanceof RejectedExecutionException && loop.isShutdown()) {
+            // A step that was under way when the member closed: nothing failed.
+            log.debug("member {} is closed; dropping a step", config.name());
+            return;
+        }
         loopFailures.incrementAndGet();
         log.atError().setMessage("membership loop step failed; carrying on").addKeyValue("member", config.name())
                 .setCause(e).log();
