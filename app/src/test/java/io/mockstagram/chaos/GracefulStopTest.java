@@ -52,9 +52,13 @@ class GracefulStopTest {
                         cluster.namespace().eventSubject(ProducerStopped.TYPE)).getData(), ClusterEvent.class);
                 assertThat(stopped).isInstanceOfSatisfying(ProducerStopped.class,
                         s -> assertThat(s.serverName()).isEqualTo("p1"));
-                within(Duration.ofSeconds(5), cluster, "the nurse announces the change", () ->
-                        jsm.getLastMessage(stream, cluster.namespace().eventSubject(NurseUpdated.TYPE)).getSeq()
-                                > jsm.getLastMessage(stream, cluster.namespace().eventSubject(ProducerStopped.TYPE)).getSeq());
+                // The nurse may still be relaying the joins from start-up: wait for the change it
+                // announces after them, p1 leaving.
+                within(Duration.ofSeconds(5), cluster, "the nurse announces that p1 left", () -> {
+                    NurseUpdated last = (NurseUpdated) Json.read(jsm.getLastMessage(stream,
+                            cluster.namespace().eventSubject(NurseUpdated.TYPE)).getData(), ClusterEvent.class);
+                    return "p1".equals(last.serverName()) && !"JOINED".equals(last.change());
+                });
                 NurseUpdated updated = (NurseUpdated) Json.read(jsm.getLastMessage(stream,
                         cluster.namespace().eventSubject(NurseUpdated.TYPE)).getData(), ClusterEvent.class);
                 assertThat(updated.change()).isEqualTo("LEFT");
