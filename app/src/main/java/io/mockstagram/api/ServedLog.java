@@ -8,7 +8,9 @@ import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
  * Which pks the API answered, per scheduled time (the {@code X-Scheduled-At} a caller sends),
- * so that a soak can check that every reading served was stored, dead-lettered or skipped.
+ * so that a soak can check that every reading served was stored, dead-lettered or skipped, and
+ * count the influencers fetched more than once for one interval (only answered GETs count, so a
+ * retry after an injected failure is no duplicate).
  * One bit per influencer per scheduled time; only the newest {@link #MAX_TIMES} times are kept.
  */
 final class ServedLog {
@@ -16,11 +18,20 @@ final class ServedLog {
     static final String HEADER = "X-Scheduled-At";
     private static final int MAX_TIMES = 4096;
 
-    /** The pks answered for one scheduled time, as inclusive ranges: a whole interval is one range. */
-    record Served(long scheduledAtMs, int count, List<long[]> ranges) {
+    /**
+     * The pks answered for one scheduled time, as inclusive ranges (a whole interval is one
+     * range), and how many answers repeated a pk already answered for that time.
+     */
+    record Served(long scheduledAtMs, int count, long duplicates, List<long[]> ranges) {
     }
 
-    private final ConcurrentSkipListMap<Long, BitSet> byTime = new ConcurrentSkipListMap<>();
+    /** The pks answered for one scheduled time, and the answers beyond the first for the same pk. */
+    private static final class Answers {
+        final BitSet pks = new BitSet();
+        long duplicates;
+    }
+
+    private final ConcurrentSkipListMap<Long, Answers> byTime = new ConcurrentSkipListMap<>();
     private final long firstPk;
     private long unscheduled;
 
@@ -42,9 +53,14 @@ final class ServedLog {
             }
             return;
         }
-        BitSet bits = byTime.computeIfAbsent(at, ignored -> new BitSet());
-        synchronized (bits) {
-            bits.set((int) (pk - firstPk));
+        Answers answers = byTime.computeIfAbsent(at, ignored -> new Answers());
+        int index = (int) (pk - firstPk);
+        synchronized (answers) {
+            if (answers.pks.get(index)) {
+                answers.duplicates++;
+            } else {
+                answers.pks.set(index);
+            }
         }
         while (byTime.size() > MAX_TIMES) {
             byTime.pollFirstEntry();
@@ -57,10 +73,12 @@ final class ServedLog {
 
     List<Served> since(long sinceMs) {
         List<Served> served = new ArrayList<>();
-        for (Map.Entry<Long, BitSet> entry : byTime.tailMap(sinceMs, true).entrySet()) {
+        for (Map.Entry<Long, Answers> entry : byTime.tailMap(sinceMs, true).entrySet()) {
             BitSet bits;
+            long duplicates;
             synchronized (entry.getValue()) {
-                bits = (BitSet) entry.getValue().clone();
+                bits = (BitSet) entry.getValue().pks.clone();
+                duplicates = entry.getValue().duplicates;
             }
             List<long[]> ranges = new ArrayList<>();
             for (int from = bits.nextSetBit(0); from >= 0; ) {
@@ -68,7 +86,7 @@ final class ServedLog {
                 ranges.add(new long[] {firstPk + from, firstPk + to - 1});
                 from = bits.nextSetBit(to);
             }
-            served.add(new Served(entry.getKey(), bits.cardinality(), ranges));
+            served.add(new Served(entry.getKey(), bits.cardinality(), duplicates, ranges));
         }
         return served;
     }

@@ -28,8 +28,8 @@ class ServedEndpointTest {
 
             assertThat(served.path("unscheduled").asLong()).isEqualTo(1);
             assertThat(served.path("served").toString()).isEqualTo(
-                    "[{\"scheduledAtMs\":60000,\"count\":2,\"ranges\":[[1000003,1000004]]},"
-                            + "{\"scheduledAtMs\":65000,\"count\":1,\"ranges\":[[1000009,1000009]]}]");
+                    "[{\"scheduledAtMs\":60000,\"count\":2,\"duplicates\":0,\"ranges\":[[1000003,1000004]]},"
+                            + "{\"scheduledAtMs\":65000,\"count\":1,\"duplicates\":0,\"ranges\":[[1000009,1000009]]}]");
             assertThat(Json.mapper().readTree(get(api, "/api/v1/served?since=61000").body()).path("served").size())
                     .isEqualTo(1);
         }

@@ -24,6 +24,8 @@ class ServedLogTest {
         assertThat(served.get(0).count()).isEqualTo(4);
         assertThat(served.get(0).ranges()).containsExactly(new long[] {1_000_000, 1_000_002}, new long[] {1_000_005, 1_000_005});
         assertThat(served.get(1).count()).as("a pk served twice for one time counts once").isEqualTo(1);
+        assertThat(served.get(1).duplicates()).as("and its second answer is a duplicate").isEqualTo(1);
+        assertThat(served.get(0).duplicates()).isZero();
     }
 
     @Test
