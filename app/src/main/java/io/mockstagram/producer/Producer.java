@@ -20,6 +20,7 @@ import io.mockstagram.membership.Member;
 import io.mockstagram.membership.MemberState;
 import io.mockstagram.membership.store.RedisMembershipStore;
 import io.mockstagram.pipeline.PipelineStreams;
+import io.mockstagram.pipeline.scheduling.ChangeHistory;
 import io.mockstagram.pipeline.scheduling.TaskPublisher;
 import io.mockstagram.pipeline.StreamDrops;
 import io.mockstagram.pipeline.stats.PipelineStats;
@@ -85,7 +86,7 @@ public final class Producer implements RunningRole {
             var drops = new StreamDrops(new PipelineStats(redis.connection().async(), settings.cluster().namespace()),
                     context.registry());
             TaskScheduler scheduler = context.own(new TaskScheduler(member::assignment, member.incarnation(),
-                    settings.partitioner(), settings.schedule(),
+                    settings.partitioner(), settings.schedule(), ChangeHistory.of(store, REDIS_COMMAND_TIMEOUT),
                     TaskPublisher.jetStream(nats, settings.cluster().namespace()), drops, context.registry(),
                     context.guard("scheduler"))).start();
 
@@ -165,7 +166,8 @@ public final class Producer implements RunningRole {
         // Announce, then leave without waiting for the announcement's acknowledgement.
         var announced = events.publish(new ProducerStopped(settings.name(), member.incarnation(), last.epoch(), Instant.now()));
         try {
-            member.leave().toCompletableFuture().get(2, TimeUnit.SECONDS);
+            // The survivors redo this producer's share from where its work stopped.
+            member.leave(scheduler.stoppedWorkAt()).toCompletableFuture().get(2, TimeUnit.SECONDS);
         } catch (Exception e) {
             log.warn("could not leave ({}); the nurse will evict this producer when its lease runs out", e.toString());
         }

@@ -178,7 +178,7 @@ class NurseDutiesTest {
 
     private static MembershipChange change(String id, long epoch) {
         return new MembershipChange(id, epoch, MembershipChange.Kind.EVICTED, "crashed", 2, 1,
-                Optional.of(new MembershipChange.Move("alive", 2, 1)), "g1");
+                Optional.of(new MembershipChange.Move("alive", 2, 1)), "g1", 0, 0);
     }
 
     /**

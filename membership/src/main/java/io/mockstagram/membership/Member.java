@@ -203,13 +203,23 @@ public final class Member implements AutoCloseable {
 
     /** Stops acting and leaves at once, without waiting for the lease to run out. */
     public CompletionStage<StoreReply> leave() {
+        return leave(null);
+    }
+
+    /**
+     * As {@link #leave()}, telling the survivors that this member's work stopped at
+     * {@code stoppedWorkAt} ({@code null}: it does not say), so that they redo only what
+     * it left undone since then.
+     */
+    public CompletionStage<StoreReply> leave(Instant stoppedWorkAt) {
+        long stoppedAtMs = stoppedWorkAt == null ? 0 : stoppedWorkAt.toEpochMilli();
         var left = new CompletableFuture<StoreReply>();
         onLoop(() -> {
             stopAttempts();
             // Stop acting, then leave, and only then tell listeners: survivors wait on the leave.
             Assignment leaving = assignment.withState(MemberState.LEAVING);
             Assignment previous = swap(leaving);
-            CompletionStage<StoreReply> reply = store.leave(config.name(), incarnation, highestEpochSeen);
+            CompletionStage<StoreReply> reply = store.leave(config.name(), incarnation, highestEpochSeen, stoppedAtMs);
             announce(previous, leaving);
             reply.whenComplete((answer, failure) -> {
                 if (failure != null) {

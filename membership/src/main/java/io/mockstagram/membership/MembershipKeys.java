@@ -60,6 +60,14 @@ public record MembershipKeys(String namespace) {
         return namespace + ":GENERATION";
     }
 
+    /**
+     * Hash: serverName to the Redis time (ms) of its last join or renewal, so that a change
+     * can say since when a departed member may have left its work undone.
+     */
+    public String renewed() {
+        return namespace + ":RENEWED";
+    }
+
     /** Stream: one entry per change, with its epoch and what moved. */
     public String changes() {
         return namespace + ":CHANGES";
@@ -83,11 +91,11 @@ public record MembershipKeys(String namespace) {
     /** The keys every membership script receives, in the order prelude.lua binds them. */
     public List<String> scriptKeys() {
         return List.of(members(), total(), epoch(), numbers(), leases(), incarnations(), pending(), changes(),
-                generation());
+                generation(), renewed());
     }
 
     public List<String> all() {
         return List.of(members(), total(), epoch(), numbers(), leases(), incarnations(), pending(), changes(),
-                generation(), leader(), relayed());
+                generation(), renewed(), leader(), relayed());
     }
 }

@@ -13,9 +13,16 @@ import java.util.Optional;
  * @param total  TOTAL after the change
  * @param move   the member that took the freed number, if any
  * @param generation the map's generation id ('' for entries written before generations existed)
+ * @param atMs   when the change was made, Redis time; 0 for entries written before it was recorded
+ * @param missedSinceMs for a departure, the Redis time since when the member may have left its work
+ *               undone: the time it said it stopped, or its last renewal; 0 when nobody can say
  */
 public record MembershipChange(String id, long epoch, Kind kind, String name, int number, int total, Optional<Move> move,
-                               String generation) {
+                               String generation, long atMs, long missedSinceMs) {
+
+    public boolean isDeparture() {
+        return kind == Kind.LEFT || kind == Kind.EVICTED;
+    }
 
     /** RESET (a map rebuilt empty under a new generation) is announced to members only, never logged. */
     public enum Kind { JOINED, LEFT, EVICTED, RESET }

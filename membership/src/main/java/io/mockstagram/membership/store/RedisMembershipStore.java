@@ -90,7 +90,16 @@ public final class RedisMembershipStore {
      * whoever holds it), moving the highest-numbered member into the hole.
      */
     public CompletionStage<StoreReply> leave(String name, String incarnation, long epochFloor) {
-        return reply(LEAVE, name, incarnation == null ? "" : incarnation, Long.toString(epochFloor));
+        return leave(name, incarnation, epochFloor, 0);
+    }
+
+    /**
+     * As {@link #leave(String, String, long)}, recording in the changelog that the member
+     * stopped its work at {@code stoppedAtMs} (0 when it does not say).
+     */
+    public CompletionStage<StoreReply> leave(String name, String incarnation, long epochFloor, long stoppedAtMs) {
+        return reply(LEAVE, name, incarnation == null ? "" : incarnation, Long.toString(epochFloor),
+                stoppedAtMs > 0 ? Long.toString(stoppedAtMs) : "");
     }
 
     /**
@@ -116,6 +125,18 @@ public final class RedisMembershipStore {
                 : Range.from(Range.Boundary.excluding(afterId), Range.Boundary.unbounded());
         return redis.xrange(keys.changes(), range, Limit.from(max))
                 .thenApply(messages -> messages.stream().map(RedisMembershipStore::parseChange).toList());
+    }
+
+    /** The newest {@code max} changelog entries, oldest first. */
+    public CompletionStage<List<MembershipChange>> latestChanges(int max) {
+        return redis.xrevrange(keys.changes(), Range.create("-", "+"), Limit.from(max))
+                .thenApply(messages -> {
+                    List<MembershipChange> changes = new ArrayList<>(messages.size());
+                    for (int i = messages.size() - 1; i >= 0; i--) {
+                        changes.add(parseChange(messages.get(i)));
+                    }
+                    return changes;
+                });
     }
 
     private CompletionStage<StoreReply> reply(LuaScript script, String... args) {
@@ -157,6 +178,19 @@ public final class RedisMembershipStore {
                 Integer.parseInt(body.get("number")),
                 Integer.parseInt(body.get("total")),
                 move,
-                body.getOrDefault("generation", ""));
+                body.getOrDefault("generation", ""),
+                millis(body.get("at")),
+                millis(body.get("since")));
+    }
+
+    private static long millis(String value) {
+        if (value == null || value.isEmpty()) {
+            return 0;
+        }
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 }

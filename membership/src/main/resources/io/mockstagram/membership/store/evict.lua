@@ -1,8 +1,8 @@
--- KEYS[10]: the leader key. ARGV: leader_id ('' skips the leader check), epoch_floor
+-- KEYS[11]: the leader key. ARGV: leader_id ('' skips the leader check), epoch_floor
 -- Evicts every member whose lease deadline has passed by Redis time. Replies with the
 -- epoch, how long until the next lease can run out (-1 when there are none), and the
 -- evicted names, so that the caller can sleep exactly until there is work again.
-local leader_key, leader_id, floor = KEYS[10], ARGV[1], tonumber(ARGV[2])
+local leader_key, leader_id, floor = KEYS[11], ARGV[1], tonumber(ARGV[2])
 if leader_id ~= '' and redis.call('GET', leader_key) ~= leader_id then
   return {'NOT_LEADER', epoch(), -1}
 end
@@ -17,7 +17,8 @@ end
 local now = now_ms()
 local evicted = {}
 for _, name in ipairs(redis.call('ZRANGEBYSCORE', K_LEASES, '-inf', '(' .. now)) do
-  if remove(name, 'EVICTED', floor) then
+  -- A crashed member may have stopped working any time after its last renewal.
+  if remove(name, 'EVICTED', floor, redis.call('HGET', K_RENEWED, name) or '') then
     table.insert(evicted, name)
   end
 end

@@ -18,7 +18,9 @@ end
 if redis.call('HGET', K_INCARNATIONS, name) ~= incarnation then
   return reply('SUPERSEDED')
 end
-redis.call('ZADD', K_LEASES, now_ms() + lease_ms, name)
+local now = now_ms()
+redis.call('ZADD', K_LEASES, now + lease_ms, name)
+redis.call('HSET', K_RENEWED, name, now)
 -- The reply carries the current number, so a pending move is now acknowledged.
 redis.call('ZREM', K_PENDING, name)
 return reply('RENEWED', number)

@@ -19,6 +19,7 @@ if number then
   -- Same name again (a restart, or a member that fenced itself): it keeps its
   -- number and nothing is renumbered.
   redis.call('ZADD', K_LEASES, now + lease_ms, name)
+  redis.call('HSET', K_RENEWED, name, now)
   redis.call('HSET', K_INCARNATIONS, name, incarnation)
   redis.call('ZREM', K_PENDING, name)
   return reply('KEPT', number)
@@ -37,6 +38,7 @@ redis.call('HSET', K_MEMBERS, name, number)
 redis.call('HSET', K_NUMBERS, number, name)
 redis.call('SET', K_TOTAL, number)
 redis.call('ZADD', K_LEASES, now + lease_ms, name)
+redis.call('HSET', K_RENEWED, name, now)
 redis.call('HSET', K_INCARNATIONS, name, incarnation)
 local e = next_epoch(floor)
 record(e, 'JOINED', name, number)

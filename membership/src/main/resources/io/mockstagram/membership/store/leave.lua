@@ -1,5 +1,6 @@
--- ARGV: name, incarnation ('' matches any), epoch_floor
-local name, incarnation, floor = ARGV[1], ARGV[2], tonumber(ARGV[3])
+-- ARGV: name, incarnation ('' matches any), epoch_floor, since when the member stopped
+-- working (ms, '' when it does not say)
+local name, incarnation, floor, since = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4] or ''
 
 local problem = inconsistency()
 if problem then
@@ -14,5 +15,5 @@ if not current or (incarnation ~= '' and current ~= incarnation) then
   -- Already gone, or the name now belongs to a newer process: leave it alone.
   return reply('ABSENT')
 end
-remove(name, 'LEFT', floor)
+remove(name, 'LEFT', floor, since)
 return reply('LEFT')

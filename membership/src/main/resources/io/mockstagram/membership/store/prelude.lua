@@ -1,6 +1,6 @@
 -- Shared by every membership script; MembershipKeys passes KEYS in this order.
-local K_MEMBERS, K_TOTAL, K_EPOCH, K_NUMBERS, K_LEASES, K_INCARNATIONS, K_PENDING, K_CHANGES, K_GENERATION =
-  KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8], KEYS[9]
+local K_MEMBERS, K_TOTAL, K_EPOCH, K_NUMBERS, K_LEASES, K_INCARNATIONS, K_PENDING, K_CHANGES, K_GENERATION, K_RENEWED =
+  KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8], KEYS[9], KEYS[10]
 
 local CHANGELOG_LENGTH = 1000
 
@@ -93,7 +93,7 @@ end
 -- the old map fence themselves when they hear of it, and rejoin.
 local function reset_map(floor, generation_id)
   local e = math.max(epoch(), floor) + 1
-  redis.call('DEL', K_MEMBERS, K_NUMBERS, K_LEASES, K_INCARNATIONS, K_PENDING)
+  redis.call('DEL', K_MEMBERS, K_NUMBERS, K_LEASES, K_INCARNATIONS, K_PENDING, K_RENEWED)
   redis.call('SET', K_TOTAL, 0)
   redis.call('SET', K_EPOCH, e)
   start_generation(generation_id)
@@ -114,12 +114,16 @@ end
 -- Every change goes to the changelog, and to the members' channel so that they follow it
 -- at once instead of at their next heartbeat. The notice reads
 -- "epoch total kind name number moved from to generation" (moved is '-' when nobody moved).
-local function record(e, kind, name, number, moved, from, to)
+-- The changelog also says when the change was made (Redis ms), and for a departure since
+-- when the member may have left its work undone ('' when nobody can say), so that the
+-- survivors hand work over at one agreed time and redo only what may be missing.
+local function record(e, kind, name, number, moved, from, to, since)
   local t = total()
   local g = generation()
   redis.call('XADD', K_CHANGES, 'MAXLEN', '~', CHANGELOG_LENGTH, '*',
     'epoch', e, 'kind', kind, 'name', name, 'number', number, 'total', t,
-    'moved', moved or '', 'from', from or 0, 'to', to or 0, 'generation', g and g.id or '')
+    'moved', moved or '', 'from', from or 0, 'to', to or 0, 'generation', g and g.id or '',
+    'at', now_ms(), 'since', since or '')
   redis.call('PUBLISH', K_MEMBERS .. ':CHANGED', notice(e, t, kind, name, number, moved, from, to))
 end
 
@@ -128,11 +132,13 @@ end
 -- its new number, and no one may join meanwhile (see join.lua). It stays pending
 -- at most until its lease deadline: by then it has renewed, and so seen the
 -- number, or it has fenced itself.
+-- since: when the member may have stopped doing its work ('' when unknown).
 -- Returns the new epoch, or nil when the name is not a member.
-local function remove(name, kind, floor)
+local function remove(name, kind, floor, since)
   local number = tonumber(redis.call('HGET', K_MEMBERS, name))
   if not number then return nil end
   local highest = total()
+  redis.call('HDEL', K_RENEWED, name)
   redis.call('HDEL', K_MEMBERS, name)
   redis.call('ZREM', K_LEASES, name)
   redis.call('HDEL', K_INCARNATIONS, name)
@@ -148,9 +154,9 @@ local function remove(name, kind, floor)
   redis.call('SET', K_TOTAL, highest - 1)
   local e = next_epoch(floor)
   if moved then
-    record(e, kind, name, number, moved, highest, number)
+    record(e, kind, name, number, moved, highest, number, since)
   else
-    record(e, kind, name, number)
+    record(e, kind, name, number, nil, nil, nil, since)
   end
   return e
 end
