@@ -167,7 +167,7 @@ sealed interface Handover {
             } else if (mine && change.isDeparture()) {
                 // The survivors redo this member's work from its last sign of life on.
                 number = 0;
-                effective = change.missedSinceMs() > 0 ? change.missedSinceMs() - MISSED_MARGIN.toMillis() : effective;
+                effective = change.missedSinceMs() > 0 ? missedFrom(change) : effective;
             } else if (change.move().filter(move -> move.name().equals(self)).isPresent()) {
                 number = change.move().get().to();
             }
@@ -178,7 +178,7 @@ sealed interface Handover {
                     return new Unexplained(Math.min(tickStartMs, effective - DELAY.toMillis()),
                             "a departure that does not say since when its work is missing");
                 }
-                long from = change.missedSinceMs() - MISSED_MARGIN.toMillis();
+                long from = missedFrom(change);
                 long overlapping = earliestOverlap(change, from, effective, changes);
                 if (overlapping < Long.MAX_VALUE) {
                     // The other member may have been given some of this one's work, or this
@@ -187,7 +187,7 @@ sealed interface Handover {
                     return new Unexplained(Math.min(tickStartMs, Math.min(from, overlapping)),
                             "departures whose undone work overlaps");
                 }
-                catchUps.add(new CatchUp(from, effective, change.number(), change.total() + 1, number, total));
+                catchUps.add(new CatchUp(from, effective, departedShares(change, from, changes), number, total));
             }
         }
         if (number != target.serverNumber() || total != target.total()) {
@@ -210,15 +210,65 @@ sealed interface Handover {
                     || !other.generation().equals(departure.generation())) {
                 continue;
             }
-            long otherFrom = other.missedSinceMs() > 0
-                    ? other.missedSinceMs() - MISSED_MARGIN.toMillis()
-                    : other.atMs() - MISSED_MARGIN.toMillis();
+            long otherFrom = other.missedSinceMs() > 0 ? missedFrom(other) : other.atMs() - MISSED_MARGIN.toMillis();
             long otherUntil = other.atMs() + DELAY.toMillis();
             if (otherFrom < until && from < otherUntil) {
                 earliest = Math.min(earliest, otherFrom);
             }
         }
         return earliest;
+    }
+
+    /**
+     * What the departed member served from {@code from} until its departure: its number and
+     * the total as they were, read back through the changes before it (a member that joined
+     * or left in the meantime changed them).
+     */
+    private static List<Share> departedShares(MembershipChange departure, long from, List<MembershipChange> changes) {
+        List<Share> descending = new ArrayList<>();
+        String name = departure.name();
+        int number = departure.number();
+        int total = departure.total() + 1;
+        boolean known = false;
+        for (int j = changes.indexOf(departure) - 1; j >= 0; j--) {
+            MembershipChange previous = changes.get(j);
+            if (!previous.generation().equals(departure.generation()) || previous.epoch() != departure.epoch() - descending.size() - 1) {
+                break;
+            }
+            long effective = effectiveAt(previous);
+            descending.add(new Share(effective, number, total));
+            if (effective <= from) {
+                known = true;
+                break;
+            }
+            // What held before that change.
+            if (previous.name().equals(name) && previous.kind() == MembershipChange.Kind.JOINED) {
+                descending.add(Share.none(Long.MIN_VALUE));
+                known = true;
+                break;
+            }
+            if (previous.move().filter(move -> move.name().equals(name)).isPresent()) {
+                number = previous.move().get().from();
+            }
+            total = previous.kind() == MembershipChange.Kind.JOINED ? total - 1 : total + 1;
+        }
+        if (!known) {
+            // The changelog reaches no further back: take the earliest state read as the one before.
+            descending.add(new Share(Long.MIN_VALUE, number, total));
+        }
+        List<Share> ascending = new ArrayList<>(descending);
+        java.util.Collections.reverse(ascending);
+        return ascending;
+    }
+
+    /**
+     * Where a departed member's missing work starts: a graceful stop says exactly up to when
+     * its batches went out; a crash is known only by its last renewal, less the margin.
+     */
+    private static long missedFrom(MembershipChange departure) {
+        return departure.kind() == MembershipChange.Kind.LEFT
+                ? departure.missedSinceMs()
+                : departure.missedSinceMs() - MISSED_MARGIN.toMillis();
     }
 
     private static long effectiveAt(MembershipChange change) {

@@ -57,7 +57,7 @@ final class Planner {
     void catchUp(CatchUp catchUp, DueVisitor schedule) {
         if (catchUp.fromMs() < cursorMs) {
             order.forEachDue(catchUp.fromMs(), Math.min(catchUp.untilMs(), cursorMs), (tick, pk, dueMs) -> {
-                if (catchUp.owns(partitioner, pk) && !owns(pk, dueMs)) {
+                if (catchUp.owns(partitioner, pk, dueMs) && !owns(pk, dueMs)) {
                     schedule.due(tick, pk, dueMs);
                 }
             });
@@ -96,7 +96,7 @@ final class Planner {
             return true;
         }
         for (CatchUp catchUp : catchUps) {
-            if (catchUp.covers(dueMs) && catchUp.owns(partitioner, pk)) {
+            if (catchUp.covers(dueMs) && catchUp.owns(partitioner, pk, dueMs)) {
                 return true;
             }
         }
