@@ -126,6 +126,34 @@ class RedisMembershipStoreTest {
     }
 
     @Test
+    void theChangelogSaysWhenEachChangeWasMadeAndSinceWhenADepartedMembersWorkMayBeMissing() {
+        var store = redis.store();
+        join(store, "a");
+        join(store, "b");
+        join(store, "c");
+        long renewedAt = redisMillis();
+        await(store.heartbeat("a", "a-1", LEASE, "", 0));
+        long renewedBy = redisMillis();
+        redis.expireLease("a");
+        await(store.evictExpired(null, 0));
+        await(store.leave("b", "b-1", 0, 1_234_567));
+
+        List<MembershipChange> latest = await(store.latestChanges(2));
+
+        assertThat(latest).extracting(MembershipChange::kind).containsExactly(Kind.EVICTED, Kind.LEFT);
+        assertThat(latest.get(0).missedSinceMs()).as("the crashed member's last renewal").isBetween(renewedAt, renewedBy);
+        assertThat(latest.get(1).missedSinceMs()).as("the time the leaving member gave").isEqualTo(1_234_567);
+        assertThat(latest).allSatisfy(change -> assertThat(change.atMs()).isBetween(renewedAt, redisMillis()));
+        assertThat(await(store.changesAfter(null, 100))).first()
+                .satisfies(joined -> assertThat(joined.missedSinceMs()).as("a join misses nothing").isZero());
+    }
+
+    private long redisMillis() {
+        List<String> time = redis.sync().time();
+        return Long.parseLong(time.get(0)) * 1000 + Long.parseLong(time.get(1)) / 1000;
+    }
+
+    @Test
     void evictionNeedsTheLeaderLeaseWhenALeaderIsNamed() {
         var store = redis.store();
         join(store, "a");
