@@ -22,7 +22,8 @@ interface DutyStore {
     /** Rebuilds a map no member can trust, in a new generation above the epoch floor; its members rejoin. */
     CompletionStage<StoreReply> repair();
 
-    CompletionStage<StoreReply> leave(String name, String incarnation, long epoch);
+    /** Removes a producer that announced its stop; {@code stoppedWorkAtMs} is when its work stopped (0: unknown). */
+    CompletionStage<StoreReply> leave(String name, String incarnation, long epoch, long stoppedWorkAtMs);
 
     CompletionStage<List<MembershipChange>> changesAfter(String changeId, int max);
 
@@ -58,8 +59,8 @@ interface DutyStore {
             }
 
             @Override
-            public CompletionStage<StoreReply> leave(String name, String incarnation, long epoch) {
-                return store.leave(name, incarnation, Math.max(epoch, floor.current()));
+            public CompletionStage<StoreReply> leave(String name, String incarnation, long epoch, long stoppedWorkAtMs) {
+                return store.leave(name, incarnation, Math.max(epoch, floor.current()), stoppedWorkAtMs);
             }
 
             @Override

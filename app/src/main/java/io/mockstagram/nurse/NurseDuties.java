@@ -144,7 +144,10 @@ final class NurseDuties {
                 return;
             }
             long asked = term;
-            store.leave(stopped.serverName(), stopped.incarnation(), stopped.epoch())
+            // The producer's own leave usually comes first; should this one, the stop time it
+            // announced lets the survivors take over exactly where its work stopped.
+            long stoppedWorkAtMs = stopped.stoppedWorkAt() == null ? 0 : stopped.stoppedWorkAt().toEpochMilli();
+            store.leave(stopped.serverName(), stopped.incarnation(), stopped.epoch(), stoppedWorkAtMs)
                     .whenCompleteAsync((reply, failure) -> inTerm(asked, "leave", () -> {
                         if (failure != null) {
                             log.warn("could not remove stopped producer {}: {}", stopped.serverName(), failure.getMessage());

@@ -97,7 +97,7 @@ public final class Producer implements RunningRole {
             // Run every code path once before it counts: scripts loaded, the map read, and a
             // leave that matches no incarnation (a no-op), so that joining and a graceful stop
             // later cost one round trip each rather than class loading and interpretation.
-            Json.write(new ProducerStopped(name, member.incarnation(), 0, Instant.now()));
+            Json.write(new ProducerStopped(name, member.incarnation(), 0, Instant.now(), Instant.now()));
             store.preload()
                     .thenCompose(loaded -> store.snapshot())
                     .thenCompose(snapshot -> store.leave(name, "warm-up-" + member.incarnation(), 0))
@@ -154,20 +154,24 @@ public final class Producer implements RunningRole {
 
     /**
      * Stops acting, then lets go: the scheduler stops (no batch is published after this
-     * producer's share passes to another), then it announces the stop, leaves without
-     * waiting for the lease to run out, and closes everything.
+     * producer's share passes to another) and says when its work stopped; the producer leaves
+     * without waiting for the lease to run out, announces the stop (so that the nurse removes
+     * it should the leave not get through), and closes everything.
      */
     public void stopGracefully() {
         if (!stopping.compareAndSet(false, true)) {
             return;
         }
         scheduler.close();
+        Instant stoppedWorkAt = scheduler.stoppedWorkAt();
         Assignment last = member.assignment();
-        // Announce, then leave without waiting for the announcement's acknowledgement.
-        var announced = events.publish(new ProducerStopped(settings.name(), member.incarnation(), last.epoch(), Instant.now()));
+        // Leave first: the member stops renewing at once, so that it cannot hear of the nurse's
+        // removal and rejoin; the announcement, sent meanwhile, is the fallback.
+        var left = member.leave(stoppedWorkAt).toCompletableFuture();
+        var announced = events.publish(new ProducerStopped(settings.name(), member.incarnation(), last.epoch(),
+                Instant.now(), stoppedWorkAt));
         try {
-            // The survivors redo this producer's share from where its work stopped.
-            member.leave(scheduler.stoppedWorkAt()).toCompletableFuture().get(2, TimeUnit.SECONDS);
+            left.get(2, TimeUnit.SECONDS);
         } catch (Exception e) {
             log.warn("could not leave ({}); the nurse will evict this producer when its lease runs out", e.toString());
         }

@@ -107,7 +107,7 @@ class NurseDutiesTest {
         store.leaves.add(() -> inFlight);
         duties.begin();
         AtomicInteger acks = new AtomicInteger();
-        duties.handleStopped(new ProducerStopped("p1", "i-1", 4, Instant.now()), acks::incrementAndGet);
+        duties.handleStopped(new ProducerStopped("p1", "i-1", 4, Instant.now(), Instant.now()), acks::incrementAndGet);
         await().atMost(BOUND).until(() -> store.leaveCalls.get() == 1);
 
         duties.end();
@@ -208,7 +208,7 @@ class NurseDutiesTest {
         }
 
         @Override
-        public CompletionStage<StoreReply> leave(String name, String incarnation, long epoch) {
+        public CompletionStage<StoreReply> leave(String name, String incarnation, long epoch, long stoppedWorkAtMs) {
             leaveCalls.incrementAndGet();
             var next = leaves.poll();
             return next != null ? next.get()

@@ -84,7 +84,7 @@ class NurseFrozenNatsTest {
                 await("consumes stops again").atMost(Duration.ofSeconds(30)).ignoreExceptions()
                         .until(() -> jsm.getConsumerInfo(stream, StopConsumer.DURABLE) != null);
                 client.jetStream().publish(servers.namespace().eventSubject(ProducerStopped.TYPE),
-                        Json.writeBytes(new ProducerStopped("leaver", "l-1", 0, Instant.now())));
+                        Json.writeBytes(new ProducerStopped("leaver", "l-1", 0, Instant.now(), null)));
                 await("removes the producer that announced its stop").atMost(Duration.ofSeconds(10)).until(() ->
                         !store.snapshot().toCompletableFuture().join().numbersByName().containsKey("leaver"));
             }
