@@ -113,6 +113,12 @@ public final class Invariants implements AutoCloseable {
                 cluster.redisServer().url(), cluster.namespace().membershipKeys(), cluster::logs);
     }
 
+    /** Watches every producer the pipeline has started, and its Redis. */
+    public static Invariants watch(PipelineCluster cluster) {
+        return new Invariants(() -> cluster.producerPorts().entrySet().stream().map(e -> new Target(e.getKey(), e.getValue()))
+                .toList(), cluster.redisUrl(), cluster.namespace().membershipKeys(), cluster::logs);
+    }
+
     /** Stops asking a producer (a paused one would only hold the sweep up). */
     public void skip(String name) {
         skipped.add(name);

@@ -34,6 +34,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.stream.Collectors;
 
@@ -60,6 +61,8 @@ public final class PipelineCluster implements AutoCloseable {
     private final int apiPort = freePorts.next();
     private final Map<String, RoleProcess> roles = new LinkedHashMap<>();
     private final Map<String, Integer> ports = new HashMap<>();
+    /** Read by background samplers ({@link Invariants}) while a test starts producers. */
+    private final Map<String, Integer> producerPorts = new ConcurrentHashMap<>();
     private final RedisClient redisClient;
     private final StatefulRedisConnection<String, String> redis;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(Executors.newFixedThreadPool(2, r -> {
@@ -134,8 +137,21 @@ public final class PipelineCluster implements AutoCloseable {
         return start("nurse", "nurse", RoleProcess.LIGHT_JVM);
     }
 
-    public RoleProcess producer(String name) {
-        return start(name, "producer", RoleProcess.LIGHT_JVM, "--name", name);
+    public RoleProcess producer(String name, String... args) {
+        List<String> all = new ArrayList<>(List.of("--name", name));
+        all.addAll(List.of(args));
+        RoleProcess process = start(name, "producer", RoleProcess.LIGHT_JVM, all.toArray(String[]::new));
+        producerPorts.put(name, ports.get(name));
+        return process;
+    }
+
+    /** Every producer started, by name, with its HTTP port; one stopped or killed since just no longer answers. */
+    public Map<String, Integer> producerPorts() {
+        return Map.copyOf(producerPorts);
+    }
+
+    public String redisUrl() {
+        return redisUrl;
     }
 
     public RoleProcess fetcher(String name, String... args) {
@@ -297,7 +313,8 @@ public final class PipelineCluster implements AutoCloseable {
         try (var nats = Nats.connect(natsUrl)) {
             var jsm = nats.jetStreamManagement();
             for (String stream : jsm.getStreamNames()) {
-                if (stream.startsWith(namespace.name() + "_")) {
+                // KV_ streams back key-value buckets, such as the membership's epoch floor.
+                if (stream.startsWith(namespace.name() + "_") || stream.startsWith("KV_" + namespace.name() + "_")) {
                     jsm.deleteStream(stream);
                 }
             }
