@@ -98,6 +98,9 @@ public final class Producer implements RunningRole {
             // leave that matches no incarnation (a no-op), so that joining and a graceful stop
             // later cost one round trip each rather than class loading and interpretation.
             Json.write(new ProducerStopped(name, member.incarnation(), 0, Instant.now()));
+            // Whoever watches this producer asks for /status as soon as it appears in the map,
+            // which is mid-join: that first request should find the HTTP stack loaded.
+            http.prime("/status");
             store.preload()
                     .thenCompose(loaded -> store.snapshot())
                     .thenCompose(snapshot -> store.leave(name, "warm-up-" + member.incarnation(), 0))
