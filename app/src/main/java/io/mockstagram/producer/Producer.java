@@ -34,6 +34,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A producer: one member of the numbering. It joins, keeps its lease, follows the nurse's
@@ -98,6 +99,9 @@ public final class Producer implements RunningRole {
             // leave that matches no incarnation (a no-op), so that joining and a graceful stop
             // later cost one round trip each rather than class loading and interpretation.
             Json.write(new ProducerStopped(name, member.incarnation(), 0, Instant.now(), Instant.now()));
+            // Whoever watches this producer asks for /status as soon as it appears in the map,
+            // which is mid-join: that first request should find the HTTP stack loaded.
+            http.prime("/status");
             store.preload()
                     .thenCompose(loaded -> store.snapshot())
                     .thenCompose(snapshot -> store.leave(name, "warm-up-" + member.incarnation(), 0))
@@ -106,10 +110,11 @@ public final class Producer implements RunningRole {
             // Epochs start above the highest the cluster recorded, should Redis and every
             // process that saw them be gone.
             member.raiseEpochFloor(epochFloor.load(EPOCH_FLOOR_WAIT));
-            long joinStart = System.nanoTime();
-            member.start();
+            // Listening before the member starts, so that the figure stops when it turns ACTIVE
+            // rather than when this thread gets round to asking.
+            AtomicLong joinStart = new AtomicLong();
             member.firstActive().thenAccept(active -> {
-                long nanos = System.nanoTime() - joinStart;
+                long nanos = System.nanoTime() - joinStart.get();
                 // A join into a map younger than one lease waits out the rest of it by design; kept apart.
                 Timer.builder("mockstagram.membership.join")
                         .description("From starting to join until first ACTIVE")
@@ -120,6 +125,8 @@ public final class Producer implements RunningRole {
                         .addKeyValue("number", active.serverNumber()).addKeyValue("total", active.total())
                         .addKeyValue("joinMs", TimeUnit.NANOSECONDS.toMillis(nanos)).log();
             });
+            joinStart.set(System.nanoTime());
+            member.start();
             return new Producer(settings, context, member, scheduler, events, http);
         } catch (ExecutionException | TimeoutException e) {
             context.close();

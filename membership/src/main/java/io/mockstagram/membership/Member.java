@@ -78,9 +78,11 @@ public final class Member implements AutoCloseable {
             return thread;
         });
         this.loop.setRemoveOnCancelPolicy(true);
-        // A record's first equals() bootstraps method handles, some 15 ms: pay for it now
-        // rather than on the way to ACTIVE.
+        // Pay now rather than on the way to ACTIVE: the loop's thread, a record's first
+        // equals() (it bootstraps method handles, some 15 ms) and loading the map rules.
+        this.loop.prestartCoreThread();
         assignment.equals(assignment.withState(MemberState.FENCED));
+        MapRules.settleWait(0, config.lease());
     }
 
     public MemberConfig config() {
