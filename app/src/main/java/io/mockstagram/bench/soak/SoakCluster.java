@@ -36,8 +36,9 @@ final class SoakCluster implements AutoCloseable {
     private RoleSlot api;
     private RoleSlot dashboard;
 
-    private SoakCluster(SoakOptions options) {
+    private SoakCluster(SoakOptions options, Map<String, String> roleEnv) {
         this.options = options;
+        this.env.putAll(roleEnv);
         Path servers = options.workDir().resolve("servers");
         this.redis = new RedisServer(ports.next(), servers.resolve("redis"));
         this.nats = new NatsServer(ports.next(), servers.resolve("nats"));
@@ -45,7 +46,12 @@ final class SoakCluster implements AutoCloseable {
     }
 
     static SoakCluster start(SoakOptions options) {
-        var cluster = new SoakCluster(options);
+        return start(options, Map.of());
+    }
+
+    /** The same, with {@code roleEnv} (lease settings, say) in every role's environment. */
+    static SoakCluster start(SoakOptions options, Map<String, String> roleEnv) {
+        var cluster = new SoakCluster(options, roleEnv);
         try {
             cluster.launch();
             return cluster;
