@@ -56,7 +56,7 @@ public final class Scrape {
         return total;
     }
 
-    static TreeMap<Double, Double> minus(TreeMap<Double, Double> after, Map<Double, Double> before) {
+    public static TreeMap<Double, Double> minus(TreeMap<Double, Double> after, Map<Double, Double> before) {
         var delta = new TreeMap<Double, Double>();
         after.forEach((le, count) -> delta.put(le, count - before.getOrDefault(le, 0.0)));
         return delta;

@@ -24,6 +24,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
@@ -86,7 +87,11 @@ public final class MembershipUnderLoad {
     private final List<TreeMap<Double, Double>> renewalBuckets = new ArrayList<>();
     private final List<Double> crashConvergeMs = new ArrayList<>();
     private final List<String> falseEvictionExamples = new ArrayList<>();
+    /** Per producer process: its renewals and fences before departures began, while the whole cluster started. */
+    private final Map<Long, Scraped> atStart = new HashMap<>();
     private String lastChangeId;
+    private boolean measuring;
+    private long startupEvictions;
     private long evictedWhileRunning;
     private long expectedEvictionsSeen;
     private double fencedWhileRunning;
@@ -116,6 +121,9 @@ public final class MembershipUnderLoad {
                 require(probe.awaitConverged(ports(cluster), Instant.now(), REJOIN_LIMIT).isPresent(),
                         "the producers never agreed with Redis");
                 watchChanges(store);
+                // What happened while nine JVMs started at once on the same cores is reported apart.
+                cluster.producers().forEach(producer -> read(http, producer).ifPresent(s -> atStart.put(producer.pid(), s)));
+                measuring = true;
                 progress.accept("an interval was wholly stored and the producers agree; departures begin");
 
                 long startMs = System.currentTimeMillis();
@@ -167,15 +175,27 @@ public final class MembershipUnderLoad {
         return ports;
     }
 
-    /** Adds one producer process's renewals and fences, read just before it ends. */
+    private record Scraped(TreeMap<Double, Double> renewals, double fenced) {
+    }
+
+    /** Adds one producer process's renewals and fences since departures began, read just before it ends. */
     private void scrape(SoakHttp http, RoleSlot producer) {
-        SoakHttp.Answer metrics = http.get(producer.port(), "/metrics", Duration.ofSeconds(2));
-        if (!metrics.ok()) {
+        long pid = producer.pid();
+        Optional<Scraped> scraped = read(http, producer);
+        if (scraped.isEmpty()) {
             progress.accept("could not read the metrics of " + producer.name() + "; its renewals go uncounted");
             return;
         }
-        renewalBuckets.add(Scrape.buckets(metrics.body(), RENEWAL));
-        fencedWhileRunning += Scrape.sum(metrics.body(), FENCED);
+        Scraped before = atStart.getOrDefault(pid, new Scraped(new TreeMap<>(), 0));
+        renewalBuckets.add(Scrape.minus(scraped.get().renewals(), before.renewals()));
+        fencedWhileRunning += scraped.get().fenced() - before.fenced();
+    }
+
+    private static Optional<Scraped> read(SoakHttp http, RoleSlot producer) {
+        SoakHttp.Answer metrics = http.get(producer.port(), "/metrics", Duration.ofSeconds(2));
+        return metrics.ok()
+                ? Optional.of(new Scraped(Scrape.buckets(metrics.body(), RENEWAL), Scrape.sum(metrics.body(), FENCED)))
+                : Optional.empty();
     }
 
     /** Reads the changelog until {@code untilMs}, every {@link #WATCH_EVERY}. */
@@ -200,7 +220,10 @@ public final class MembershipUnderLoad {
                 continue;
             }
             int expected = expectedEvictions.getOrDefault(change.name(), 0);
-            if (expected > 0) {
+            if (!measuring) {
+                startupEvictions++;
+                progress.accept("evicted while the cluster started: " + change.name() + " (epoch " + change.epoch() + ")");
+            } else if (expected > 0) {
                 expectedEvictions.put(change.name(), expected - 1);
                 expectedEvictionsSeen++;
             } else {
@@ -274,6 +297,7 @@ public final class MembershipUnderLoad {
         figures.put("evictedWhileRunning", evictedWhileRunning);
         figures.put("fencedWhileRunning", Math.round(fencedWhileRunning));
         figures.put("expectedEvictionsSeen", expectedEvictionsSeen);
+        figures.put("startupEvictions", startupEvictions);
         figures.put("renewals", Math.round(renewals.isEmpty() ? 0 : renewals.lastEntry().getValue()));
         figures.put("renewalP50Ms", round(1000 * Scrape.quantile(renewals, 0.5)));
         figures.put("renewalP99Ms", round(1000 * Scrape.quantile(renewals, 0.99)));
