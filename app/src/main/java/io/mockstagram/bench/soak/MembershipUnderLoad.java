@@ -123,7 +123,7 @@ public final class MembershipUnderLoad {
                 // What happened while nine JVMs started at once on the same cores is reported apart.
                 cluster.producers().forEach(producer -> read(http, producer).ifPresent(s -> atStart.put(producer.pid(), s)));
                 measuring = true;
-                progress.accept("an interval was wholly stored and the producers agree; departures begin");
+                progress.accept("the producers agree with Redis; departures begin");
 
                 long startMs = System.currentTimeMillis();
                 for (int kill = 1; kill <= options.kills(); kill++) {
