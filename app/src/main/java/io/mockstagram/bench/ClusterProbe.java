@@ -25,7 +25,7 @@ import java.util.concurrent.TimeUnit;
  * moment of agreement from the producers themselves: the latest {@code assignedAt} among
  * them is when the last one took its final assignment.
  */
-final class ClusterProbe {
+public final class ClusterProbe {
 
     private static final Duration POLL = Duration.ofMillis(20);
 
@@ -35,7 +35,7 @@ final class ClusterProbe {
     private final WebClient http;
     private final RedisMembershipStore store;
 
-    ClusterProbe(WebClient http, RedisMembershipStore store) {
+    public ClusterProbe(WebClient http, RedisMembershipStore store) {
         this.http = http;
         this.store = store;
     }
@@ -44,7 +44,7 @@ final class ClusterProbe {
      * Polls until converged; returns how long after {@code since} the last producer took its
      * final assignment, or empty if they do not agree within {@code limit}.
      */
-    Optional<Duration> awaitConverged(Map<String, Integer> producers, Instant since, Duration limit) {
+    public Optional<Duration> awaitConverged(Map<String, Integer> producers, Instant since, Duration limit) {
         long deadline = System.nanoTime() + limit.toNanos();
         while (System.nanoTime() - deadline < 0) {
             Optional<Map<String, Expected>> expected = finalMap(producers);

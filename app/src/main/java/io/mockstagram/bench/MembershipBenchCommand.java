@@ -1,5 +1,8 @@
 package io.mockstagram.bench;
 
+import io.mockstagram.bench.soak.MembershipUnderLoad;
+import io.mockstagram.config.Durations;
+import io.mockstagram.config.LeaseProfile;
 import io.mockstagram.infra.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -10,11 +13,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 
 @Command(name = "membership", mixinStandardHelpOptions = true,
         description = {"Starts its own redis-server and nats-server, a nurse and real producer processes; kills "
-                + "(-9) and stops (SIGTERM) producers and times until every survivor agrees with Redis."})
+                + "(-9) and stops (SIGTERM) producers and times until every survivor agrees with Redis.",
+                "With --under-load, runs the whole pipeline at full load instead (own Redis, NATS, PostgreSQL, the "
+                + "mock API, a fetcher, an updater, 4 producers, a nurse), kills producers spaced out over --duration, "
+                + "and counts false evictions and fences besides."})
 public final class MembershipBenchCommand implements Callable<Integer> {
 
     @Option(names = "--producers", description = "Producer processes kept running. Default 8.")
@@ -26,11 +33,32 @@ public final class MembershipBenchCommand implements Callable<Integer> {
     @Option(names = "--storm", description = "Members joining at once in the storm test. Default 200.")
     int storm = 200;
 
-    @Option(names = "--lease-ms", description = "Producer lease. Default 3000.")
-    long leaseMs = 3000;
+    @Option(names = "--profile", paramLabel = "NAME", description = "Lease timings: standard or fast. Default standard.")
+    String profile;
 
-    @Option(names = "--heartbeat-ms", description = "Producer heartbeat. Default 1000.")
-    long heartbeatMs = 1000;
+    @Option(names = "--lease-ms", description = "Producer lease. Default: the profile's, 3000.")
+    Long leaseMs;
+
+    @Option(names = "--heartbeat-ms", description = "Producer heartbeat. Default: the profile's, 1000.")
+    Long heartbeatMs;
+
+    @Option(names = "--under-load", description = "Measure under the whole pipeline's load (see above).")
+    boolean underLoad;
+
+    @Option(names = "--influencers", paramLabel = "N", description = "With --under-load: pks polled every interval. Default 1000000.")
+    int influencers = 1_000_000;
+
+    @Option(names = "--interval", paramLabel = "DURATION", description = "With --under-load: the polling interval. Default 60s.")
+    String interval = "60s";
+
+    @Option(names = "--duration", paramLabel = "DURATION", description = "With --under-load: how long departures go on. Default 10m.")
+    String duration = "10m";
+
+    @Option(names = "--kills", description = "With --under-load: producers killed (-9), spaced out over the run. Default 10.")
+    int kills = 10;
+
+    @Option(names = "--seed", description = "With --under-load: seed of the victims, phases and mock API. Default: random.")
+    Long seed;
 
     @Option(names = "--work-dir", description = "Where servers and logs go. Default: a new temporary directory.")
     Path workDir;
@@ -40,15 +68,20 @@ public final class MembershipBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        LeaseProfile chosen = LeaseProfile.resolve(profile, Map.of());
+        Duration lease = leaseMs != null ? Duration.ofMillis(leaseMs) : chosen.lease();
+        Duration heartbeat = heartbeatMs != null ? Duration.ofMillis(heartbeatMs) : chosen.heartbeat();
+        if (underLoad) {
+            return underLoad(chosen, lease, heartbeat);
+        }
         if (producers < 2) {
             throw new IllegalArgumentException("--producers must be at least 2, so that someone survives a departure");
         }
         Path work = workDir != null ? Files.createDirectories(workDir) : Files.createTempDirectory("mockstagram-bench-");
         PrintStream out = System.out;
         out.printf("membership benchmark: %d producers, lease %d ms, heartbeat %d ms, %d rounds; logs in %s%n",
-                producers, leaseMs, heartbeatMs, rounds, work);
-        var options = new MembershipBenchmark.Options(producers, rounds, storm, Duration.ofMillis(leaseMs),
-                Duration.ofMillis(heartbeatMs), work);
+                producers, lease.toMillis(), heartbeat.toMillis(), rounds, work);
+        var options = new MembershipBenchmark.Options(producers, rounds, storm, lease, heartbeat, work);
         MembershipBenchmark.Result r = new MembershipBenchmark(options, line -> out.println("  " + line)).run();
 
         out.println();
@@ -78,6 +111,31 @@ public final class MembershipBenchCommand implements Callable<Integer> {
             figures.put("moduloMovedFraction", Math.round(r.moduloMovedFraction() * 10_000) / 10_000.0);
             figures.put("jumpMovedFraction", Math.round(r.jumpMovedFraction() * 10_000) / 10_000.0);
             out.println(Json.write(figures));
+        }
+        return 0;
+    }
+
+    private Integer underLoad(LeaseProfile chosen, Duration lease, Duration heartbeat) throws Exception {
+        Path work = workDir != null ? Files.createDirectories(workDir) : Files.createTempDirectory("mockstagram-bench-");
+        long chosenSeed = seed != null ? seed : new SplittableRandom().nextLong();
+        var options = new MembershipUnderLoad.Options(influencers, Durations.parse(interval), Durations.parse(duration),
+                kills, lease, heartbeat, MembershipUnderLoad.Options.roleEnv(chosen, leaseMs, heartbeatMs), chosenSeed, work);
+        PrintStream out = System.out;
+        out.printf("membership under load: %,d influencers every %s, lease %d ms, heartbeat %d ms, %d kills over %s, "
+                + "seed %d; logs in %s%n", influencers, interval, lease.toMillis(), heartbeat.toMillis(), kills, duration,
+                chosenSeed, work);
+        Map<String, Object> r = new MembershipUnderLoad(options, line -> out.println("  " + line)).run();
+        out.println();
+        out.printf("kill -9 until all agree       p50 %7.0f ms   p99 %7.0f ms   max %7.0f ms   (%s kills)%n",
+                r.get("crashConvergeP50Ms"), r.get("crashConvergeP99Ms"), r.get("crashConvergeMaxMs"), r.get("kills"));
+        out.printf("false evictions               %s (%s evicted, %s fenced while running)%n", r.get("falseEvictions"),
+                r.get("evictedWhileRunning"), r.get("fencedWhileRunning"));
+        out.printf("renewal round trip            p50 %7.1f ms   p99 %7.1f ms   p99.9 %7.1f ms   (%s renewals)%n",
+                r.get("renewalP50Ms"), r.get("renewalP99Ms"), r.get("renewalP999Ms"), r.get("renewals"));
+        out.printf("duplicate fetches             %.2f %% of rows stored%n", 100 * (double) r.get("duplicateFetchFraction"));
+        out.printf("uncovered intervals           %s of %s%n", r.get("uncoveredIntervals"), r.get("intervalsAudited"));
+        if (json) {
+            out.println(Json.write(r));
         }
         return 0;
     }

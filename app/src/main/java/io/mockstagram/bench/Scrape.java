@@ -7,7 +7,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Reads what a benchmark needs out of Prometheus text: counter sums and histogram buckets. */
-final class Scrape {
+public final class Scrape {
 
     /** The bucket's bound, not any other label that happens to end in "le" (such as role). */
     private static final Pattern BOUND = Pattern.compile("[{,]le=\"([^\"]+)\"");
@@ -16,7 +16,7 @@ final class Scrape {
     }
 
     /** The sum over every series of {@code name}. */
-    static double sum(String text, String name) {
+    public static double sum(String text, String name) {
         double total = 0;
         for (String line : text.split("\n")) {
             if (line.startsWith(name + "{") || line.startsWith(name + " ")) {
@@ -27,7 +27,7 @@ final class Scrape {
     }
 
     /** Cumulative bucket counts of histogram {@code name} (le to count), summed over series. */
-    static TreeMap<Double, Double> buckets(String text, String name) {
+    public static TreeMap<Double, Double> buckets(String text, String name) {
         return buckets(text, name, "");
     }
 
@@ -50,20 +50,20 @@ final class Scrape {
         return buckets;
     }
 
-    static TreeMap<Double, Double> add(List<TreeMap<Double, Double>> all) {
+    public static TreeMap<Double, Double> add(List<TreeMap<Double, Double>> all) {
         var total = new TreeMap<Double, Double>();
         all.forEach(b -> b.forEach((le, count) -> total.merge(le, count, Double::sum)));
         return total;
     }
 
-    static TreeMap<Double, Double> minus(TreeMap<Double, Double> after, Map<Double, Double> before) {
+    public static TreeMap<Double, Double> minus(TreeMap<Double, Double> after, Map<Double, Double> before) {
         var delta = new TreeMap<Double, Double>();
         after.forEach((le, count) -> delta.put(le, count - before.getOrDefault(le, 0.0)));
         return delta;
     }
 
     /** The smallest bucket bound under which {@code q} of the observations fall; NaN without observations. */
-    static double quantile(TreeMap<Double, Double> cumulative, double q) {
+    public static double quantile(TreeMap<Double, Double> cumulative, double q) {
         double total = cumulative.isEmpty() ? 0 : cumulative.lastEntry().getValue();
         if (total <= 0) {
             return Double.NaN;

@@ -4,7 +4,7 @@ import io.mockstagram.config.ClusterSettings;
 import io.mockstagram.config.ConfigException;
 import io.mockstagram.config.DatabaseSettings;
 import io.mockstagram.config.Setting;
-import io.mockstagram.membership.MemberConfig;
+import io.mockstagram.config.LeaseProfile;
 import io.mockstagram.membership.partition.Partitioner;
 import io.mockstagram.pipeline.scheduling.Schedule;
 
@@ -30,7 +30,7 @@ public record DashboardSettings(ClusterSettings cluster, DatabaseSettings databa
 
     public static DashboardSettings resolve(ClusterSettings cluster, DatabaseSettings database, String host, Integer httpPort,
                                             Map<String, String> env) {
-        long leaseMs = Setting.resolve(null, "--lease-ms", env, Long.toString(MemberConfig.DEFAULT_LEASE.toMillis()),
+        long leaseMs = Setting.resolve(null, "--lease-ms", env, Long.toString(LeaseProfile.resolve(null, env).lease().toMillis()),
                 "MOCKSTAGRAM_LEASE_MS").as(Long::parseLong, "a whole number of milliseconds");
         Partitioner partitioner = Setting.resolve(null, "--partitioner", env, "modulo", "MOCKSTAGRAM_PARTITIONER")
                 .as(Partitioner::named, "a partitioner");

@@ -51,7 +51,21 @@ public final class RedisConnector {
         public void close() {
             connection.close();
             client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+            // Resources passed in when the client was created outlive it unless shut down too.
+            client.getResources().shutdown(0, 2, TimeUnit.SECONDS);
         }
+    }
+
+    /** Whose threads a connection's I/O and callbacks run on. */
+    public enum Threads {
+        /** Lettuce's defaults, one event loop per core. */
+        DEFAULT,
+        /**
+         * One I/O and one computation thread that serve this connection alone: its replies are
+         * never handled behind another connection's, and the leases it renews never wait on the
+         * role's bulk traffic.
+         */
+        DEDICATED
     }
 
     /**
@@ -60,15 +74,24 @@ public final class RedisConnector {
      */
     public static Redis connect(RedisSettings settings, String clientName, Duration commandTimeout, Duration startupTimeout,
                                 MeterRegistry registry) {
-        RedisURI uri = settings.uri();
+        return connect(settings, clientName, commandTimeout, startupTimeout, registry, Threads.DEFAULT);
+    }
+
+    /** The same, on the threads {@code threads} names. */
+    public static Redis connect(RedisSettings settings, String clientName, Duration commandTimeout, Duration startupTimeout,
+                                MeterRegistry registry, Threads threads) {
         requireResolvable(settings);
-        uri.setClientName(clientName);
-        ClientResources resources = ClientResources.builder()
+        // A copy: a role may open two connections from one URI, each under a name of its own.
+        RedisURI uri = RedisURI.builder(settings.uri()).withClientName(clientName).build();
+        ClientResources.Builder builder = ClientResources.builder()
                 // Counts every command sent, as lettuce_command_completion_seconds_count{command=...}.
                 .commandLatencyRecorder(new MicrometerCommandLatencyRecorder(registry, MicrometerOptions.builder()
                         .histogram(false).localDistinction(false).targetPercentiles(new double[0]).build()))
-                .reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(2), 2, TimeUnit.MILLISECONDS))
-                .build();
+                .reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(2), 2, TimeUnit.MILLISECONDS));
+        if (threads == Threads.DEDICATED) {
+            builder.ioThreadPoolSize(1).computationThreadPoolSize(1);
+        }
+        ClientResources resources = builder.build();
         RedisClient client = RedisClient.create(resources, uri);
         client.setOptions(ClientOptions.builder()
                 .autoReconnect(true)

@@ -92,10 +92,27 @@ public final class RoleContext implements AutoCloseable, FatalFailure {
     public RedisConnector.Redis connectRedis(RedisSettings settings, Duration commandTimeout, Duration startupTimeout,
                                              boolean neededToBeReady) {
         var redis = own(RedisConnector.connect(settings, role + "-" + instance, commandTimeout, startupTimeout, registry));
-        Gauge.builder("mockstagram.redis.connected", () -> redis.isConnected() ? 1 : 0).register(registry);
+        Gauge.builder("mockstagram.redis.connected", () -> redis.isConnected() ? 1 : 0).tag("connection", "shared")
+                .register(registry);
         if (neededToBeReady) {
             readiness.require("redis", redis::isConnected);
         }
+        return redis;
+    }
+
+    /**
+     * A second Redis connection, for membership alone (leases, evictions, change notices), on
+     * an event loop of its own: a renewal never waits behind the role's other traffic, in the
+     * socket or in the thread that handles replies. Same URI, credentials and TLS as
+     * {@link #connectRedis}; the role is not ready without it.
+     */
+    public RedisConnector.Redis connectMembershipRedis(RedisSettings settings, Duration commandTimeout,
+                                                       Duration startupTimeout) {
+        var redis = own(RedisConnector.connect(settings, role + "-" + instance + "-membership", commandTimeout,
+                startupTimeout, registry, RedisConnector.Threads.DEDICATED));
+        Gauge.builder("mockstagram.redis.connected", () -> redis.isConnected() ? 1 : 0).tag("connection", "membership")
+                .register(registry);
+        readiness.require("redis-membership", redis::isConnected);
         return redis;
     }
 

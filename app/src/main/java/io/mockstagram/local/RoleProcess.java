@@ -15,8 +15,13 @@ import java.util.concurrent.TimeUnit;
  */
 public final class RoleProcess implements AutoCloseable {
 
-    /** Light JVM settings: the membership roles need little heap and should start fast. */
-    public static final List<String> LIGHT_JVM = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx96m", "-Xss512k");
+    /**
+     * Light JVM settings: the membership roles need little heap and should start fast. Metaspace
+     * starts large enough for all their classes, so that loading the last of them never forces a
+     * collection while they hold a lease.
+     */
+    public static final List<String> LIGHT_JVM = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx96m", "-Xss512k",
+            "-XX:MetaspaceSize=64m");
     /** Fetchers, updaters and the dashboard: one GC thread, so that a collection never takes both cores. */
     public static final List<String> PIPELINE_JVM = List.of("-XX:+UseParallelGC", "-XX:ParallelGCThreads=1", "-Xmx256m");
     /** The mock API: a capped heap keeps its footprint near its table. */

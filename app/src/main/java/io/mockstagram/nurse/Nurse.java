@@ -56,7 +56,8 @@ public final class Nurse implements LeadershipListener, RunningRole {
         this.settings = settings;
         this.context = context;
         var cluster = settings.cluster();
-        var redis = context.connectRedis(cluster.redis(), REDIS_COMMAND_TIMEOUT, cluster.startupTimeout(), true);
+        // Membership is all the nurse asks of Redis: its one connection gets an event loop of its own.
+        var redis = context.connectMembershipRedis(cluster.redis(), REDIS_COMMAND_TIMEOUT, cluster.startupTimeout());
         this.nats = context.connectNats(cluster.nats(), false);
         var events = new ClusterEvents(nats, cluster.namespace());
         var store = new RedisMembershipStore(redis.connection().async(), cluster.namespace().membershipKeys());

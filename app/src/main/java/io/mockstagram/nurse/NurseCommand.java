@@ -20,12 +20,15 @@ public final class NurseCommand implements Callable<Integer> {
     @Option(names = "--name", description = "Prefix of this nurse's id. Default: POD_NAME, HOSTNAME or the host name.")
     String name;
 
+    @Option(names = "--profile", paramLabel = "NAME", description = "Timings: standard (leader lease 3000 ms, scan at least every 500 ms) or fast (1500 ms, 250 ms); the flags below override it. Env MOCKSTAGRAM_PROFILE. Default standard.")
+    String profile;
+
     @Option(names = "--leader-lease-ms", paramLabel = "MS",
-            description = "Lease of the acting nurse; standbys take over within it. Env MOCKSTAGRAM_NURSE_LEASE_MS. Default 3000.")
+            description = "Lease of the acting nurse; standbys take over within it. Env MOCKSTAGRAM_NURSE_LEASE_MS. Default: the profile's, 3000.")
     Long leaderLeaseMs;
 
     @Option(names = "--scan-interval", paramLabel = "DURATION",
-            description = "Longest wait between eviction passes; the nurse also wakes when the next lease can run out. Env MOCKSTAGRAM_NURSE_SCAN_INTERVAL. Default 500ms.")
+            description = "Longest wait between eviction passes; the nurse also wakes when the next lease can run out. Env MOCKSTAGRAM_NURSE_SCAN_INTERVAL. Default: the profile's, 500ms.")
     String scanInterval;
 
     @Option(names = "--http-port", paramLabel = "PORT", description = "Port of /status, /health and /metrics; 0 picks a free one. Default 8081.")
@@ -38,6 +41,6 @@ public final class NurseCommand implements Callable<Integer> {
 
     /** The settings these options and {@code env} give, checked, without starting anything. */
     public NurseSettings settings(Map<String, String> env) {
-        return NurseSettings.resolve(cluster.resolve(env), httpPort, name, leaderLeaseMs, scanInterval, env);
+        return NurseSettings.resolve(cluster.resolve(env), httpPort, name, profile, leaderLeaseMs, scanInterval, env);
     }
 }

@@ -3,6 +3,7 @@ package io.mockstagram.nurse;
 import io.mockstagram.config.ClusterSettings;
 import io.mockstagram.config.ConfigException;
 import io.mockstagram.config.Durations;
+import io.mockstagram.config.LeaseProfile;
 import io.mockstagram.config.Setting;
 
 import java.net.InetAddress;
@@ -31,15 +32,17 @@ public record NurseSettings(ClusterSettings cluster, int httpPort, String nurseI
         }
     }
 
-    static NurseSettings resolve(ClusterSettings cluster, Integer httpPort, String name, Long leaderLeaseMs,
-                                 String scanInterval, Map<String, String> env) {
+    static NurseSettings resolve(ClusterSettings cluster, Integer httpPort, String name, String profileName,
+                                 Long leaderLeaseMs, String scanInterval, Map<String, String> env) {
+        LeaseProfile profile = LeaseProfile.resolve(profileName, env);
         Setting lease = Setting.resolve(leaderLeaseMs == null ? null : leaderLeaseMs.toString(), "--leader-lease-ms", env,
-                "3000", "MOCKSTAGRAM_NURSE_LEASE_MS");
+                Long.toString(profile.nurseLease().toMillis()), "MOCKSTAGRAM_NURSE_LEASE_MS");
         long leaseMs = lease.as(Long::parseLong, "a whole number of milliseconds");
         if (leaseMs < 300) {
             throw lease.error("must be at least 300");
         }
-        Duration scan = Setting.resolve(scanInterval, "--scan-interval", env, "500ms", "MOCKSTAGRAM_NURSE_SCAN_INTERVAL")
+        Duration scan = Setting.resolve(scanInterval, "--scan-interval", env, profile.nurseScan().toMillis() + "ms",
+                        "MOCKSTAGRAM_NURSE_SCAN_INTERVAL")
                 .as(Durations::parse, "a duration");
         int port = httpPort == null ? DEFAULT_HTTP_PORT : httpPort;
         if (port < 0 || port > 65535) {

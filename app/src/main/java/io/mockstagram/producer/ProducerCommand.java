@@ -22,10 +22,13 @@ public final class ProducerCommand implements Callable<Integer> {
     @Option(names = "--name", description = "Stable member name. Default: POD_NAME or HOSTNAME, else host name and process id.")
     String name;
 
-    @Option(names = "--lease-ms", paramLabel = "MS", description = "Lease length. Env MOCKSTAGRAM_LEASE_MS. Default 3000.")
+    @Option(names = "--profile", paramLabel = "NAME", description = "Lease timings: standard (lease 3000 ms, heartbeat 1000 ms) or fast (1000 ms, 250 ms); --lease-ms and --heartbeat-ms override it. Env MOCKSTAGRAM_PROFILE. Default standard.")
+    String profile;
+
+    @Option(names = "--lease-ms", paramLabel = "MS", description = "Lease length. Env MOCKSTAGRAM_LEASE_MS. Default: the profile's, 3000.")
     Long leaseMs;
 
-    @Option(names = "--heartbeat-ms", paramLabel = "MS", description = "Renewal period; at most a third of the lease. Env MOCKSTAGRAM_HEARTBEAT_MS. Default 1000.")
+    @Option(names = "--heartbeat-ms", paramLabel = "MS", description = "Renewal period; at most a third of the lease. Env MOCKSTAGRAM_HEARTBEAT_MS. Default: the profile's, 1000.")
     Long heartbeatMs;
 
     @Option(names = "--partitioner", description = "modulo (pk %% total == number - 1) or jump. Env MOCKSTAGRAM_PARTITIONER. Default modulo.")
@@ -50,7 +53,7 @@ public final class ProducerCommand implements Callable<Integer> {
 
     /** The settings these options and {@code env} give, checked, without starting anything. */
     public ProducerSettings settings(Map<String, String> env) {
-        return ProducerSettings.resolve(cluster.resolve(env), httpPort, name, leaseMs, heartbeatMs, partitioner,
+        return ProducerSettings.resolve(cluster.resolve(env), httpPort, name, profile, leaseMs, heartbeatMs, partitioner,
                 Schedule.resolve(influencers, interval, batchSize, env), env);
     }
 }

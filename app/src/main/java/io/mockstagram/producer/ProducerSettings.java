@@ -2,6 +2,7 @@ package io.mockstagram.producer;
 
 import io.mockstagram.config.ClusterSettings;
 import io.mockstagram.config.ConfigException;
+import io.mockstagram.config.LeaseProfile;
 import io.mockstagram.config.Setting;
 import io.mockstagram.membership.MemberConfig;
 import io.mockstagram.membership.partition.Partitioner;
@@ -30,12 +31,14 @@ public record ProducerSettings(ClusterSettings cluster, int httpPort, String nam
         return new MemberConfig(cluster.namespace().membershipKeys(), name, lease, heartbeat);
     }
 
-    static ProducerSettings resolve(ClusterSettings cluster, Integer httpPort, String name, Long leaseMs, Long heartbeatMs,
-                                    String partitioner, Schedule schedule, Map<String, String> env) {
+    static ProducerSettings resolve(ClusterSettings cluster, Integer httpPort, String name, String profileName,
+                                    Long leaseMs, Long heartbeatMs, String partitioner, Schedule schedule,
+                                    Map<String, String> env) {
+        LeaseProfile profile = LeaseProfile.resolve(profileName, env);
         Duration lease = millis(Setting.resolve(str(leaseMs), "--lease-ms", env,
-                Long.toString(MemberConfig.DEFAULT_LEASE.toMillis()), "MOCKSTAGRAM_LEASE_MS"));
+                Long.toString(profile.lease().toMillis()), "MOCKSTAGRAM_LEASE_MS"));
         Duration heartbeat = millis(Setting.resolve(str(heartbeatMs), "--heartbeat-ms", env,
-                Long.toString(MemberConfig.DEFAULT_HEARTBEAT.toMillis()), "MOCKSTAGRAM_HEARTBEAT_MS"));
+                Long.toString(profile.heartbeat().toMillis()), "MOCKSTAGRAM_HEARTBEAT_MS"));
         Setting chosen = Setting.resolve(partitioner, "--partitioner", env, "modulo", "MOCKSTAGRAM_PARTITIONER");
         return new ProducerSettings(cluster, httpPort == null ? DEFAULT_HTTP_PORT : port(httpPort), defaultName(name, env),
                 lease, heartbeat, chosen.as(Partitioner::named, "a partitioner"), schedule);

@@ -2,13 +2,13 @@ package io.mockstagram.up;
 
 import io.mockstagram.config.ClusterSettings;
 import io.mockstagram.config.DatabaseSettings;
+import io.mockstagram.config.LeaseProfile;
 import io.mockstagram.dashboard.ClusterControl;
 import io.mockstagram.dashboard.Dashboard;
 import io.mockstagram.dashboard.DashboardSettings;
 import io.mockstagram.local.FreePorts;
 import io.mockstagram.local.LocalServices;
 import io.mockstagram.local.RoleProcess;
-import io.mockstagram.membership.MemberConfig;
 import io.mockstagram.membership.partition.ModuloPartitioner;
 import io.mockstagram.membership.store.MembershipSnapshot;
 import io.mockstagram.membership.store.RedisMembershipStore;
@@ -78,6 +78,7 @@ final class LocalCluster implements ClusterControl, AutoCloseable {
         env.put("MOCKSTAGRAM_NAMESPACE", settings.cluster().namespace().name());
         env.put("MOCKSTAGRAM_INFLUENCERS", Integer.toString(schedule.range().count()));
         env.put("MOCKSTAGRAM_INTERVAL", schedule.interval().toMillis() + "ms");
+        env.put(LeaseProfile.VARIABLE, settings.profile().name());
         int apiPort = FreePorts.next();
         env.put("MOCKSTAGRAM_API_URL", "http://127.0.0.1:" + apiPort);
         out.printf("Redis %s, NATS %s, PostgreSQL %s, namespace %s%n", env.get("REDIS_URL"), env.get("NATS_URL"),
@@ -103,7 +104,7 @@ final class LocalCluster implements ClusterControl, AutoCloseable {
         redis = redisClient.connect();
         dashboard = Dashboard.start(new DashboardSettings(cluster,
                 DatabaseSettings.resolve(null, Map.of("DATABASE_URL", env.get("DATABASE_URL"))), "127.0.0.1",
-                settings.dashboardPort(), schedule, MemberConfig.DEFAULT_LEASE, new ModuloPartitioner()), Optional.of(this));
+                settings.dashboardPort(), schedule, settings.profile().lease(), new ModuloPartitioner()), Optional.of(this));
         out.printf("%nDashboard: http://127.0.0.1:%d/%n", dashboard.httpPort());
         out.println("Ctrl-C stops everything. Try killing a producer from the dashboard, or with kill -9 <pid>.");
     }

@@ -3,6 +3,7 @@ package io.mockstagram.up;
 import io.mockstagram.cli.ClusterOptions;
 import io.mockstagram.config.ConfigException;
 import io.mockstagram.config.DatabaseSettings;
+import io.mockstagram.config.LeaseProfile;
 import io.mockstagram.pipeline.scheduling.Schedule;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -40,6 +41,9 @@ public final class UpCommand implements Callable<Integer> {
     @Option(names = "--interval", paramLabel = "DURATION", description = "How often every pk is polled. Env MOCKSTAGRAM_INTERVAL. Default 60s.")
     String interval;
 
+    @Option(names = "--profile", paramLabel = "NAME", description = "Lease timings of the producers and the nurse: standard or fast (see producer --help). Env MOCKSTAGRAM_PROFILE. Default standard.")
+    String profile;
+
     @Option(names = "--dashboard-port", paramLabel = "PORT", description = "The dashboard's port, on 127.0.0.1 only. Default 8080.")
     int dashboardPort = 8080;
 
@@ -58,8 +62,8 @@ public final class UpCommand implements Callable<Integer> {
         var env = System.getenv();
         Path work = workDir != null ? Files.createDirectories(workDir) : Files.createTempDirectory("mockstagram-up-");
         var settings = new UpSettings(cluster.resolve(env), DatabaseSettings.resolve(databaseUrl, env),
-                Schedule.resolve(influencers, interval, null, env), producers, fetchers, updaters, dashboardPort,
-                ownServers, work);
+                Schedule.resolve(influencers, interval, null, env), LeaseProfile.resolve(profile, env), producers,
+                fetchers, updaters, dashboardPort, ownServers, work);
         LocalCluster running = LocalCluster.start(settings, System.out);
         Runtime.getRuntime().addShutdownHook(new Thread(running::close, "up-shutdown"));
         running.watch();

@@ -18,6 +18,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
+import java.util.function.LongConsumer;
 
 /**
  * One member of a dense numbering: it joins, keeps its lease alive, follows renumbering
@@ -47,6 +48,7 @@ public final class Member implements AutoCloseable {
     private final ScheduledThreadPoolExecutor loop;
     private final Backoff backoff;
     private final List<MembershipListener> listeners = new CopyOnWriteArrayList<>();
+    private final List<LongConsumer> renewalObservers = new CopyOnWriteArrayList<>();
     private final CompletableFuture<Assignment> firstActive = new CompletableFuture<>();
     private final AtomicLong loopFailures = new AtomicLong();
 
@@ -96,6 +98,16 @@ public final class Member implements AutoCloseable {
 
     public Member addListener(MembershipListener listener) {
         listeners.add(listener);
+        return this;
+    }
+
+    /**
+     * Tells {@code observer} the round trip of every answered renewal, in nanoseconds: from
+     * sending it to handling the reply on the member's thread, which is the delay that counts
+     * against the fencing deadline. Called on the member's thread; it must be quick.
+     */
+    public Member addRenewalObserver(LongConsumer observer) {
+        renewalObservers.add(observer);
         return this;
     }
 
@@ -375,6 +387,8 @@ public final class Member implements AutoCloseable {
             retryAfterFailure("renewal", failure, this::renew);
             return;
         }
+        long roundTrip = System.nanoTime() - sentAt;
+        renewalObservers.forEach(observer -> observer.accept(roundTrip));
         consecutiveFailures = 0;
         switch (reply.outcome()) {
             case RENEWED -> activate(sentAt, reply);

@@ -58,7 +58,8 @@ public final class Soak {
             var answers = new AnswerAudit(http, cluster.dashboardPort(), database, options.influencers(),
                     violations);
             progress.accept("cluster started; logs in " + cluster.logs() + "; waiting for a fully stored interval");
-            long firstTick = warmUp(database);
+            long firstTick = StoredReadings.awaitWhollyStored(database, options.influencers(), options.interval(),
+                    WARM_UP_LIMIT);
             progress.accept("an interval was wholly stored; faults begin");
             sampler.start();
             startMs = System.currentTimeMillis();
@@ -117,24 +118,6 @@ public final class Soak {
                     loss.servedPairs(), loss.lostPairs(), deadLetters.size(), skips.total(),
                     checkpoints, answersChecked, wrongAnswers, notYetCheckable, violations.examples());
         }
-    }
-
-    /** Waits until one interval is wholly stored; the audit of intervals starts with the next. */
-    private long warmUp(SoakDatabase database) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + WARM_UP_LIMIT.toMillis();
-        while (System.currentTimeMillis() < deadline) {
-            long last = Tick.at(Instant.now(), options.interval()).index() - 1;
-            try {
-                if (StoredReadings.count(database, last * options.interval().toMillis()) >= options.influencers()) {
-                    return last + 1;
-                }
-            } catch (Exception e) {
-                // the schema is not there yet
-            }
-            Thread.sleep(500);
-        }
-        throw new IllegalStateException("no interval was wholly stored within " + WARM_UP_LIMIT.toMinutes()
-                + " minutes of starting; see the logs");
     }
 
     private Fault injectAndRecover(FaultInjector injector, RecoveryProbe probe) {

@@ -36,8 +36,9 @@ final class SoakCluster implements AutoCloseable {
     private RoleSlot api;
     private RoleSlot dashboard;
 
-    private SoakCluster(SoakOptions options) {
+    private SoakCluster(SoakOptions options, Map<String, String> roleEnv) {
         this.options = options;
+        this.env.putAll(roleEnv);
         Path servers = options.workDir().resolve("servers");
         this.redis = new RedisServer(ports.next(), servers.resolve("redis"));
         this.nats = new NatsServer(ports.next(), servers.resolve("nats"));
@@ -45,7 +46,12 @@ final class SoakCluster implements AutoCloseable {
     }
 
     static SoakCluster start(SoakOptions options) {
-        var cluster = new SoakCluster(options);
+        return start(options, Map.of());
+    }
+
+    /** The same, with {@code roleEnv} (lease settings, say) in every role's environment. */
+    static SoakCluster start(SoakOptions options, Map<String, String> roleEnv) {
+        var cluster = new SoakCluster(options, roleEnv);
         try {
             cluster.launch();
             return cluster;
@@ -80,7 +86,7 @@ final class SoakCluster implements AutoCloseable {
         api = slot("api", "api", RoleProcess.API_JVM, List.of("--record-served", "--seed", Long.toString(options.seed())),
                 apiPort, quiet).start();
         for (int i = 1; i <= options.nurses(); i++) {
-            nurses.add(slot("nurse-" + i, "nurse", RoleProcess.LIGHT_JVM, List.of(), ports.next(), env).start());
+            nurses.add(slot("nurse-" + i, "nurse", membershipJvm("nurse-" + i), List.of(), ports.next(), env).start());
         }
         for (int i = 1; i <= options.updaters(); i++) {
             updaters.add(slot("updater-" + i, "updater", RoleProcess.PIPELINE_JVM, List.of(), ports.next(), quiet).start());
@@ -91,9 +97,20 @@ final class SoakCluster implements AutoCloseable {
         dashboard = slot("dashboard", "dashboard", RoleProcess.PIPELINE_JVM, List.of(), ports.next(), quiet).start();
         for (int i = 1; i <= options.producers(); i++) {
             String name = "producer-" + i;
-            producers.put(name, slot(name, "producer", RoleProcess.LIGHT_JVM, List.of("--name", name), ports.next(), env).start());
+            producers.put(name, slot(name, "producer", membershipJvm(name), List.of("--name", name), ports.next(), env)
+                    .start());
         }
         postgresUp.join();
+    }
+
+    /**
+     * The roles that hold leases log their collections and safepoints, one file per process:
+     * a lease lost to a pause shows there.
+     */
+    private List<String> membershipJvm(String name) {
+        List<String> jvm = new ArrayList<>(RoleProcess.LIGHT_JVM);
+        jvm.add("-Xlog:gc,safepoint:file=" + logs().resolve(name + "-%p.gc.log") + ":uptime,level,tags");
+        return jvm;
     }
 
     private RoleSlot slot(String name, String kind, List<String> jvm, List<String> args, int port, Map<String, String> env) {
