@@ -124,7 +124,8 @@ public final class TaskScheduler implements AutoCloseable {
                 .description("Changes the changelog could not explain: the whole share redone from the interval's start")
                 .register(registry);
         this.caughtUp = Counter.builder("mockstagram.tasks.caught.up")
-                .description("Pks scheduled for work a departed member may have left undone").register(registry);
+                .description("Pks scheduled at once, on hearing of a departure, for work it may have left undone")
+                .register(registry);
     }
 
     public TaskScheduler start() {
