@@ -69,7 +69,7 @@ public final class ClusterProbe {
                     return Optional.of(Duration.between(since, latest));
                 }
             }
-            pause(POLL);
+            Pause.of(POLL);
         }
         return Optional.empty();
     }
@@ -108,14 +108,5 @@ public final class ClusterProbe {
             }
         }
         return result;
-    }
-
-    private static void pause(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
     }
 }

@@ -3,6 +3,7 @@ package io.mockstagram.bench.soak;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.TransactionResult;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.mockstagram.bench.Pause;
 import io.mockstagram.config.Namespace;
 import io.mockstagram.infra.Json;
 import io.mockstagram.producer.ProducerStatus;
@@ -55,7 +56,7 @@ final class RecoveryProbe implements AutoCloseable {
                 }
                 membershipAgreed = false;
             }
-            pause(POLL);
+            Pause.of(POLL);
         }
         return OptionalLong.empty();
     }
@@ -119,15 +120,6 @@ final class RecoveryProbe implements AutoCloseable {
             }
         } catch (Exception e) {
             return false;
-        }
-    }
-
-    private static void pause(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
         }
     }
 
