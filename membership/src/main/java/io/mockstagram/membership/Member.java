@@ -65,6 +65,8 @@ public final class Member implements AutoCloseable {
     private boolean requestInFlight;
     private boolean refreshRequested;
     private boolean stopped;
+    /** Until {@link #start()}, hints (notices, events, refresh requests) must not make it join. */
+    private boolean started;
     private int consecutiveFailures;
     private ScheduledFuture<?> nextAttempt;
     private ScheduledFuture<?> fenceCheck;
@@ -113,7 +115,10 @@ public final class Member implements AutoCloseable {
 
     /** Starts joining in the background. */
     public Member start() {
-        onLoop(this::join);
+        onLoop(() -> {
+            started = true;
+            join();
+        });
         return this;
     }
 
@@ -167,7 +172,7 @@ public final class Member implements AutoCloseable {
      */
     public void refreshIfBehind(String generation, long epoch) {
         onLoop(() -> {
-            if (!stopped) {
+            if (!stopped && started) {
                 act(MapRules.onHint(this.generation, assignment, epoch, generation), "an event");
             }
         });
@@ -181,7 +186,7 @@ public final class Member implements AutoCloseable {
     public void follow(ChangeNotice notice) {
         onLoop(() -> {
             Assignment current = assignment;
-            if (stopped) {
+            if (stopped || !started) {
                 return;
             }
             MapRules.Action action = MapRules.onNotice(generation, current, notice.epoch(), notice.generation(),
@@ -354,7 +359,7 @@ public final class Member implements AutoCloseable {
     // ---- renewing
 
     private void refreshNow() {
-        if (stopped) {
+        if (stopped || !started) {
             return;
         }
         if (requestInFlight) {

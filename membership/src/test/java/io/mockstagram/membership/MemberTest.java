@@ -1,6 +1,7 @@
 package io.mockstagram.membership;
 
 import io.lettuce.core.RedisClient;
+import io.mockstagram.membership.store.MembershipChange;
 import io.mockstagram.membership.store.MembershipSnapshot;
 import io.mockstagram.membership.store.RedisMembershipStore;
 import org.junit.jupiter.api.AfterEach;
@@ -10,6 +11,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.IntStream;
 
@@ -54,6 +56,21 @@ class MemberTest {
 
         assertThat(active).isEqualTo(new Assignment("a", MemberState.ACTIVE, 1, 1, 1));
         assertThat(first.assignment().serverNumberIfActive()).isEqualTo(1);
+    }
+
+    @Test
+    void aMemberNotYetStartedJoinsOnNoNoticeEventOrRefresh() {
+        Member waiting = member("waiting");
+        member("other").start().firstActive().toCompletableFuture().join();
+
+        waiting.follow(new ChangeNotice(1, 1, MembershipChange.Kind.JOINED, "other", 1, Optional.empty(), "g"));
+        waiting.refreshIfBehind("g", 5);
+        waiting.refresh();
+
+        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5))
+                .until(() -> snapshot().members().size() == 1 && waiting.assignment().state() == MemberState.JOINING);
+        waiting.start().firstActive().toCompletableFuture().join();
+        assertThat(waiting.assignment().serverNumber()).isEqualTo(2);
     }
 
     @Test

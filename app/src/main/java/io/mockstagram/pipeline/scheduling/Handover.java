@@ -123,7 +123,7 @@ sealed interface Handover {
             total = joined.total();
             generation = joined.generation();
             sinceEpoch = joined.epoch();
-            shares.add(new Share(effectiveAt(joined), number, total));
+            shares.add(new Share(joinedFrom(joined, tickStartMs), number, total));
             first++;
         } else {
             number = last.number();
@@ -164,6 +164,7 @@ sealed interface Handover {
             boolean mine = change.name().equals(self);
             if (mine && change.kind() == MembershipChange.Kind.JOINED) {
                 number = change.number();
+                effective = joinedFrom(change, tickStartMs);
             } else if (mine && change.isDeparture()) {
                 // The survivors redo this member's work from its last sign of life on.
                 number = 0;
@@ -193,6 +194,16 @@ sealed interface Handover {
         if (number != target.serverNumber() || total != target.total()) {
             return new Unexplained(tickStartMs, "the changelog gives number " + number + " of " + total
                     + ", the member holds " + target.serverNumber() + " of " + target.total());
+        }
+        if (last == null) {
+            // A producer's first plan starts no earlier than the current interval: an interval
+            // already over (while it waited for a young map to settle, say) is left alone, its
+            // readings too late to be of use. Every producer of a new map starts so.
+            shares.replaceAll(share -> share.fromMs() >= tickStartMs ? share
+                    : new Share(tickStartMs, share.number(), share.total()));
+            catchUps.replaceAll(catchUp -> catchUp.fromMs() >= tickStartMs ? catchUp
+                    : new CatchUp(tickStartMs, Math.max(tickStartMs, catchUp.untilMs()), catchUp.departed(),
+                    catchUp.number(), catchUp.total()));
         }
         return new Followed(shares, catchUps, generation);
     }
@@ -269,6 +280,16 @@ sealed interface Handover {
         return departure.kind() == MembershipChange.Kind.LEFT
                 ? departure.missedSinceMs()
                 : departure.missedSinceMs() - MISSED_MARGIN.toMillis();
+    }
+
+    /**
+     * Where a joining member's share starts: when the join takes effect; but a member that
+     * joined an empty map (the first producer of a fresh cluster, or the first after every
+     * other one went) takes the whole current interval, whose work nobody did. An interval
+     * already over is left alone: its readings would come too late to be of use.
+     */
+    private static long joinedFrom(MembershipChange joined, long tickStartMs) {
+        return joined.total() == 1 ? tickStartMs : effectiveAt(joined);
     }
 
     private static long effectiveAt(MembershipChange change) {

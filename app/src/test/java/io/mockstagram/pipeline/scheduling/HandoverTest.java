@@ -80,6 +80,17 @@ class HandoverTest {
     }
 
     @Test
+    void theFirstProducerOfAnEmptyMapTakesTheIntervalFromItsStart() {
+        List<MembershipChange> changes = List.of(change(1, Kind.JOINED, "p1", 1, 1, 0));
+        Assignment first = new Assignment("p1", MemberState.ACTIVE, 1, 1, 1);
+
+        Handover handover = Handover.follow("p1", null, first, changes, TICK_START);
+
+        assertThat(handover).isInstanceOfSatisfying(Handover.Followed.class,
+                followed -> assertThat(followed.shares()).containsExactly(new Share(TICK_START, 1, 1)));
+    }
+
+    @Test
     void aGapInTheChangelogIsRedoneWhole() {
         List<MembershipChange> changes = List.of(change(5, Kind.JOINED, "p1", 1, 1, 0), change(7, Kind.JOINED, "p2", 2, 2, 0));
         Assignment now = new Assignment("p1", MemberState.ACTIVE, 1, 2, 7);
