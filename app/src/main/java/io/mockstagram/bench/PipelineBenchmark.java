@@ -142,11 +142,11 @@ final class PipelineBenchmark {
             }
             require(Instant.now().isBefore(warmupLimit), "the pipeline never caught up; see the logs in "
                     + options.workDir().resolve("logs"));
-            pause(Duration.ofSeconds(1));
+            Pause.of(Duration.ofSeconds(1));
         }
 
         // Wait for the top of an interval, so that the window covers whole intervals.
-        pause(Duration.between(Instant.now(), Tick.at(Instant.now(), interval).end()));
+        Pause.of(Duration.between(Instant.now(), Tick.at(Instant.now(), interval).end()));
         var queries = new QueryLoad(roles.get("dashboard").port(), PkRange.of(options.influencers()),
                 options.queriesPerSecond());
         Map<String, Double> cpuBefore = cpuSeconds();
@@ -167,7 +167,7 @@ final class PipelineBenchmark {
                 rebuilt = awaitRebuilt(http, wiped);
                 progress.accept(String.format("view rebuilt after %.1f s", Duration.between(wiped, rebuilt).toMillis() / 1000.0));
             }
-            pause(Duration.ofSeconds(5));
+            Pause.of(Duration.ofSeconds(5));
             double stored = sumOver("updater", "mockstagram_update_readings_total", http) - storedBefore;
             double seconds = Duration.between(start, Instant.now()).toMillis() / 1000.0;
             long lastTick = Tick.at(Instant.now(), interval).index() - 1;
@@ -245,7 +245,7 @@ final class PipelineBenchmark {
             } catch (RuntimeException e) {
                 // not yet
             }
-            pause(Duration.ofMillis(100));
+            Pause.of(Duration.ofMillis(100));
         }
         throw new IllegalStateException("the view was not rebuilt within 5 minutes of the wipe");
     }
@@ -362,15 +362,6 @@ final class PipelineBenchmark {
     private static void require(boolean condition, String failure) {
         if (!condition) {
             throw new IllegalStateException(failure);
-        }
-    }
-
-    private static void pause(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
         }
     }
 

@@ -102,8 +102,9 @@ sealed interface Handover {
         long sinceEpoch;
         List<Share> shares = new ArrayList<>();
         String generation;
-        int first = -1;
+        int first;
         if (last == null) {
+            first = -1;
             for (int i = changes.size() - 1; i >= 0; i--) {
                 MembershipChange change = changes.get(i);
                 if (change.epoch() <= target.epoch() && change.kind() == MembershipChange.Kind.JOINED
@@ -176,7 +177,7 @@ sealed interface Handover {
             shares.add(number == 0 ? Share.none(effective) : new Share(effective, number, total));
             if (change.isDeparture() && !mine) {
                 if (change.missedSinceMs() <= 0) {
-                    return new Unexplained(Math.min(tickStartMs, effective - DELAY.toMillis()),
+                    return new Unexplained(Math.min(tickStartMs, change.atMs()),
                             "a departure that does not say since when its work is missing");
                 }
                 long from = missedFrom(change);
